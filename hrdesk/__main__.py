@@ -1,0 +1,5 @@
+import sys
+
+from hrdesk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,276 @@
+"""The ``hrdesk`` command line: the same services the GUI uses.
+
+Passphrases come from ``HRDESK_PASSPHRASE`` (or ``HRDESK_NEW_PASSPHRASE``,
+``HRDESK_EXPORT_PASSPHRASE``, ``HRDESK_RECOVERY_KEY``) or from a prompt that
+does not echo; never from a command-line argument, which other users of the
+machine can see in the process list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from hrdesk import __version__
+from hrdesk.cli_output import print_case, print_history, print_json, print_list
+from hrdesk.core.errors import HrdeskError, ValidationError
+from hrdesk.i18n import _, ngettext, set_language
+from hrdesk.services import cases, export, users
+from hrdesk.store import backup, integrity, vault
+from hrdesk.store.queries import CaseFilter
+
+
+class CliError(HrdeskError):
+    pass
+
+
+def _secret(env: str, prompt: str, confirm: bool = False) -> str:
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise CliError(_("No passphrase given: set {env} or run in a terminal.").format(env=env))
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass(_("Repeat: ")) != first:
+        raise CliError(_("The two entries differ."))
+    return first
+
+
+def _read_json(source: str) -> Any:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(_("Cannot read {path}.").format(path=source)) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            "",
+            _("not valid JSON (line {line}, column {column})").format(
+                line=exc.lineno, column=exc.colno
+            ),
+        ) from None
+
+
+def _open(args: argparse.Namespace) -> vault.Session:
+    if args.recovery_key:
+        key = _secret("HRDESK_RECOVERY_KEY", _("Recovery key: "))
+        return vault.unlock_with_recovery_key(args.vault, key, args.user)
+    vault.check_is_vault(args.vault)
+    return vault.unlock(args.vault, _secret("HRDESK_PASSPHRASE", _("Passphrase: ")))
+
+
+def _filters(args: argparse.Namespace, session: vault.Session) -> CaseFilter:
+    filters = CaseFilter(
+        status=args.status or [],
+        priority=args.priority or [],
+        violation=args.violation or [],
+        country=args.country or [],
+        tag=args.tag or [],
+        opened_from=args.opened_from,
+        opened_to=args.opened_to,
+    )
+    return cases.resolve_filter(session, filters, args.assigned or [])
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    passphrase = _secret("HRDESK_NEW_PASSPHRASE", _("New passphrase: "), confirm=True)
+    created = vault.create_vault(args.vault, passphrase, args.org, args.user)
+    created.session.lock()
+    print(_("Vault created in {path}.").format(path=args.vault))
+    print(_("Recovery key: {key}").format(key=created.recovery_key))
+    print(
+        _(
+            "Write the recovery key down and keep it somewhere safe, away from this computer. "
+            "It is shown only once. Anyone who has it can read the vault; without it, a "
+            "forgotten passphrase means the data is lost."
+        )
+    )
+    return 0
+
+
+def cmd_case(args: argparse.Namespace, session: vault.Session) -> int:
+    if args.case_command == "add":
+        case = cases.add_case(session, _read_json(args.json))
+        print_json(case)
+    elif args.case_command == "update":
+        case = cases.update_case(session, args.ref, _read_json(args.json))
+        print_json(case)
+    elif args.case_command == "show":
+        case = cases.show_case(session, args.ref)
+        print_json(case) if args.as_json else print_case(case)
+    else:
+        found = cases.list_cases(session, _filters(args, session), args.limit, args.offset)
+        print_json(found) if args.as_json else print_list(found)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, session: vault.Session) -> int:
+    found = cases.search(session, args.query, _filters(args, session), args.limit)
+    print_json(found) if args.as_json else print_list(found)
+    return 0
+
+
+def cmd_history(args: argparse.Namespace, session: vault.Session) -> int:
+    entries = cases.history(session, args.ref)
+    print_json(entries) if args.as_json else print_history(entries)
+    return 0
+
+
+def cmd_user(args: argparse.Namespace, session: vault.Session) -> int:
+    if args.user_command == "add":
+        prompt = _("Passphrase for {name}: ").format(name=args.name)
+        passphrase = _secret("HRDESK_NEW_PASSPHRASE", prompt, confirm=True)
+        print_json(users.add_user(session, args.name, args.role, passphrase))
+    else:
+        print_json(users.list_users(session))
+    return 0
+
+
+def cmd_passphrase(args: argparse.Namespace, session: vault.Session) -> int:
+    new = _secret("HRDESK_NEW_PASSPHRASE", _("New passphrase: "), confirm=True)
+    users.change_passphrase(session, new)
+    print(_("Passphrase changed."))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, session: vault.Session) -> int:
+    problems = integrity.check(session)
+    for problem in problems:
+        print(problem)
+    if problems:
+        return 1
+    print(_("The vault is sound."))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, session: vault.Session) -> int:
+    manifest = backup.backup(session, args.file)
+    count = len(manifest["files"])  # type: ignore[arg-type]
+    print(
+        ngettext(
+            "Backup written to {path} ({count} file).",
+            "Backup written to {path} ({count} files).",
+            count,
+        ).format(path=args.file, count=count)
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    staging = backup.extract(args.file, args.vault)
+    try:
+        if args.recovery_key:
+            key = _secret("HRDESK_RECOVERY_KEY", _("Recovery key: "))
+            session = vault.unlock_with_recovery_key(staging, key, args.user)
+        else:
+            session = vault.unlock(staging, _secret("HRDESK_PASSPHRASE", _("Passphrase: ")))
+        with session:
+            backup.become_new_device(session)
+        backup.commit_restore(staging, args.vault)
+    except BaseException:
+        backup.abandon_restore(staging)
+        raise
+    print(_("Vault restored in {path}.").format(path=args.vault))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, session: vault.Session) -> int:
+    passphrase = None
+    if args.encrypt:
+        passphrase = _secret("HRDESK_EXPORT_PASSPHRASE", _("Passphrase for the export: "), True)
+    if args.format == "json":
+        written = [export.export_json(session, Path(args.dest), passphrase)]
+    else:
+        written = export.export_csv(session, Path(args.dest), passphrase)
+    for path in written:
+        print(path)
+    return 0
+
+
+def cmd_unseal(args: argparse.Namespace) -> int:
+    passphrase = _secret("HRDESK_EXPORT_PASSPHRASE", _("Passphrase of the sealed file: "))
+    export.unseal_file(Path(args.file), Path(args.output), passphrase)
+    print(args.output)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from hrdesk.services import demo
+
+    if not (Path(args.vault) / vault.DB_NAME).exists():
+        passphrase = _secret("HRDESK_PASSPHRASE", _("New passphrase for the demo vault: "), True)
+        created = vault.create_vault(args.vault, passphrase, _("Demo organization"), "demo")
+        print(_("Demo vault created in {path}.").format(path=args.vault))
+        print(_("Recovery key: {key}").format(key=created.recovery_key))
+        session = created.session
+    else:
+        session = _open(args)
+
+    def progress(done: int, total: int) -> None:
+        print(_("{done} of {total} cases…").format(done=done, total=total), file=sys.stderr)
+
+    with session:
+        added = demo.fill(session, args.cases, args.seed, progress if args.cases >= 1000 else None)
+        print(
+            ngettext("Added {count} demo case.", "Added {count} demo cases.", added).format(
+                count=added
+            )
+        )
+        for case in cases.list_cases(session, CaseFilter(), limit=5):
+            print(f"  {case['ref']}  {case['title']}")
+        print(_("Try: hrdesk --vault {path} case list").format(path=args.vault))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    set_language()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    args.vault = Path(args.vault) if args.vault else vault.default_vault_path()
+    try:
+        if args.command in ("init", "restore", "unseal", "demo"):
+            return {
+                "init": cmd_init,
+                "restore": cmd_restore,
+                "unseal": cmd_unseal,
+                "demo": cmd_demo,
+            }[args.command](args)
+        with _open(args) as session:
+            return COMMANDS[args.command](args, session)
+    except HrdeskError as err:
+        print(_("hrdesk: {message}").format(message=err), file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print(_("hrdesk: interrupted"), file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error for the user.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+COMMANDS = {
+    "case": cmd_case,
+    "search": cmd_search,
+    "history": cmd_history,
+    "user": cmd_user,
+    "passphrase": cmd_passphrase,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "export": cmd_export,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from hrdesk.cli_parser import build
+
+    return build(__version__)

@@ -1,0 +1,99 @@
+"""The argument grammar of the ``hrdesk`` command (help texts are translatable)."""
+
+from __future__ import annotations
+
+import argparse
+
+from hrdesk.core import vocab
+from hrdesk.i18n import _
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(_("filters (repeat an option to allow several values)"))
+    group.add_argument("--status", action="append", choices=vocab.slugs("case-status"))
+    group.add_argument("--priority", action="append", choices=vocab.slugs("priority"))
+    group.add_argument("--violation", action="append", choices=vocab.slugs("violation"))
+    group.add_argument("--country", action="append", help=_("ISO 3166 code, e.g. SD"))
+    group.add_argument("--tag", action="append")
+    group.add_argument("--assigned", action="append", help=_("user name"))
+    group.add_argument("--opened-from", metavar="YYYY-MM-DD")
+    group.add_argument("--opened-to", metavar="YYYY-MM-DD")
+    parser.add_argument("--limit", type=int, default=50)
+    parser.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+
+
+def build(version: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hrdesk",
+        description=_("Encrypted case management for human-rights organizations."),
+    )
+    parser.add_argument("--version", action="version", version=f"hrdesk {version}")
+    parser.add_argument(
+        "--vault", metavar="DIR", help=_("vault folder (default: your user data folder)")
+    )
+    parser.add_argument(
+        "--recovery-key",
+        action="store_true",
+        help=_("unlock with the recovery key (from HRDESK_RECOVERY_KEY or a prompt)"),
+    )
+    parser.add_argument("--user", help=_("with --recovery-key: act as this user"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = sub.add_parser("init", help=_("create a new vault"))
+    init.add_argument("--org", default=_("My organization"))
+    init.add_argument("--user", dest="user", default="admin", help=_("first (admin) user"))
+
+    case = sub.add_parser("case", help=_("add, show, list and update cases"))
+    case_sub = case.add_subparsers(dest="case_command", metavar="ACTION", required=True)
+    add = case_sub.add_parser("add", help=_("add a case from JSON"))
+    add.add_argument("--json", required=True, metavar="FILE", help=_("file, or - for stdin"))
+    show = case_sub.add_parser("show", help=_("show one case"))
+    show.add_argument("ref")
+    show.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+    listing = case_sub.add_parser("list", help=_("list cases"))
+    _add_filters(listing)
+    listing.add_argument("--offset", type=int, default=0)
+    update = case_sub.add_parser("update", help=_("change a case with partial JSON"))
+    update.add_argument("ref")
+    update.add_argument("--json", required=True, metavar="FILE", help=_("file, or - for stdin"))
+
+    search = sub.add_parser("search", help=_("full-text search"))
+    search.add_argument("query")
+    _add_filters(search)
+
+    history = sub.add_parser("history", help=_("who changed what in a case"))
+    history.add_argument("ref")
+    history.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+
+    user = sub.add_parser("user", help=_("users of this vault"))
+    user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    user_add = user_sub.add_parser("add", help=_("add a user (administrators only)"))
+    user_add.add_argument("name")
+    user_add.add_argument("--role", required=True, choices=vocab.slugs("user-role"))
+    user_sub.add_parser("list", help=_("list users"))
+
+    sub.add_parser("passphrase", help=_("change your passphrase"))
+    sub.add_parser("check", help=_("verify database, op-log chain and stored data"))
+
+    backup = sub.add_parser("backup", help=_("write an encrypted one-file backup"))
+    backup.add_argument("file")
+    restore = sub.add_parser("restore", help=_("restore a backup into a new vault folder"))
+    restore.add_argument("file")
+    restore.add_argument("--vault", required=True, metavar="DIR", help=_("new vault folder"))
+
+    export = sub.add_parser("export", help=_("export all cases (plaintext unless --encrypt)"))
+    export.add_argument("format", choices=["json", "csv"])
+    export.add_argument("dest", help=_("file for json, folder for csv"))
+    export.add_argument(
+        "--encrypt",
+        action="store_true",
+        help=_("seal with a passphrase (HRDESK_EXPORT_PASSPHRASE)"),
+    )
+    unseal = sub.add_parser("unseal", help=_("decrypt a sealed export"))
+    unseal.add_argument("file")
+    unseal.add_argument("output")
+
+    demo = sub.add_parser("demo", help=_("fill a vault with synthetic demo cases"))
+    demo.add_argument("--cases", type=int, default=200)
+    demo.add_argument("--seed", type=int, default=0)
+    return parser

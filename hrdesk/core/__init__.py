@@ -1,0 +1,1 @@
+"""Domain types, vocabularies, validation, clocks and errors. No I/O beyond resources."""

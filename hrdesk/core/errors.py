@@ -1,0 +1,66 @@
+"""Errors a user can meet. Each carries a translated, one-line message.
+
+Messages never include field *values* from the vault (a name, a narrative):
+only paths, slugs and counts, so an error can be shown or logged safely.
+"""
+
+from __future__ import annotations
+
+
+class HrdeskError(Exception):
+    """Base of every predictable failure; ``str(err)`` is the user-facing message."""
+
+    exit_code = 1
+
+
+class VaultError(HrdeskError):
+    """The vault cannot be opened or used."""
+
+
+class NotAVault(VaultError):
+    pass
+
+
+class WrongPassphrase(VaultError):
+    exit_code = 2
+
+
+class KeySlotsDamaged(VaultError):
+    pass
+
+
+class DatabaseDamaged(VaultError):
+    pass
+
+
+class VaultTooNew(VaultError):
+    pass
+
+
+class VaultExists(VaultError):
+    pass
+
+
+class VaultLocked(VaultError):
+    pass
+
+
+class ValidationError(HrdeskError):
+    """Bad input; ``path`` names the offending field (``people[1].role``)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.detail = message
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class NotFound(HrdeskError):
+    pass
+
+
+class PermissionDenied(HrdeskError):
+    pass
+
+
+class BackupError(HrdeskError):
+    pass

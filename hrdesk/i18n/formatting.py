@@ -1,0 +1,37 @@
+"""Dates and numbers for people, through babel's CLDR data in the user's locale."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from babel import Locale, UnknownLocaleError, default_locale
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+from babel.numbers import format_decimal
+
+
+@cache
+def current_locale() -> Locale:
+    try:
+        return Locale.parse(default_locale(("LANGUAGE", "LC_ALL", "LC_TIME", "LANG")) or "en")
+    except (UnknownLocaleError, ValueError):
+        return Locale("en")
+
+
+def format_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    try:
+        return _format_date(dt.date.fromisoformat(iso), format="medium", locale=current_locale())
+    except ValueError:
+        return iso  # partial dates (2026-03, 2026) are shown as recorded
+
+
+def format_timestamp_ms(wall_ms: int) -> str:
+    moment = dt.datetime.fromtimestamp(wall_ms / 1000, tz=dt.UTC).astimezone()
+    return _format_datetime(moment, format="short", locale=current_locale())
+
+
+def format_number(value: float) -> str:
+    return format_decimal(value, locale=current_locale())

@@ -1,0 +1,310 @@
+"""Case use cases: create, partially update, read, list, search, history.
+
+Plain data in (the case JSON of docs/case-json.md), plain data out. Every
+change goes through the store's single write path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hrdesk.core import casejson
+from hrdesk.core.errors import NotFound, ValidationError
+from hrdesk.core.ids import new_id
+from hrdesk.i18n import _
+from hrdesk.store import queries
+from hrdesk.store.queries import CaseFilter
+from hrdesk.store.vault import Session
+from hrdesk.store.writer import Batch
+
+_CASE_SCALARS = ("title", "status", "priority", "sensitivity", "summary", "opened_on", "closed_on")
+_PERSON_FIELDS = (
+    "name",
+    "alias",
+    "sex",
+    "gender",
+    "birth_date",
+    "birth_year",
+    "age_range",
+    "nationality",
+    "languages",
+    "contact",
+    "vulnerabilities",
+)
+_INCIDENT_FIELDS = ("date", "date_precision", "place", "description", "violations")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _user_ids(session: Session, names: list[str], path: str) -> list[str]:
+    by_name = {name: user_id for user_id, name in queries.user_names(session.conn).items()}
+    ids = []
+    for index, name in enumerate(names):
+        if name not in by_name:
+            raise ValidationError(f"{path}[{index}]", _("is not a user of this vault"))
+        ids.append(by_name[name])
+    return ids
+
+
+def add_case(session: Session, data: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """Create a case; returns it as JSON-ready data, including its ``ref``."""
+    case_id = add_cases(session, [data], today)[0]
+    return get_case(session, case_id)
+
+
+def add_cases(session: Session, items: list[Any], today: dt.date | None = None) -> list[str]:
+    """Create several cases in one transaction (all or none); returns their ids."""
+    today = today or dt.date.today()
+    parsed = []
+    for index, data in enumerate(items):
+        try:
+            case = casejson.parse_new_case(data, today)
+            case["assigned"] = _user_ids(session, case.get("assigned", []), "assigned")
+        except ValidationError as err:
+            if len(items) == 1:
+                raise
+            raise ValidationError(f"[{index}].{err.path}", err.detail) from None
+        parsed.append(case)
+    ids = []
+    with session.writer.batch() as batch:
+        for case in parsed:
+            ids.append(_write_new_case(batch, case))
+    return ids
+
+
+def _write_new_case(batch: Batch, case: dict[str, Any]) -> str:
+    case_id = new_id()
+    ref = batch.next_case_ref(dt.date.fromisoformat(case["opened_on"]))
+    location = case.get("location", {})
+    values = {key: case.get(key) for key in _CASE_SCALARS}
+    values |= {key: location.get(key) for key in ("country", "region", "locality")}
+    values |= {
+        "ref": ref,
+        "tags": case.get("tags", []),
+        "assigned": case["assigned"],
+        "created_by": batch.user_id,
+        "created_at": _now(),
+        "deleted": False,
+    }
+    batch.put("case", case_id, values, new=True)
+    labels: dict[str, str] = {}
+    for person in case.get("people", []):
+        involvement_id = _write_new_person(batch, case_id, person)
+        for text in (person.get("alias"), person.get("name")):
+            if text:
+                labels[text] = involvement_id
+    for incident in case.get("incidents", []):
+        _write_new_incident(batch, case_id, incident, labels)
+    for note in case.get("notes", []):
+        _write_new_note(batch, case_id, note)
+    return case_id
+
+
+def _write_new_person(batch: Batch, case_id: str, person: dict[str, Any]) -> str:
+    involvement_id = new_id()
+    target_id = new_id()
+    if "actor_type" in person:
+        batch.put(
+            "actor",
+            target_id,
+            {k: person.get(k) for k in ("name", "alias", "actor_type")} | {"deleted": False},
+            new=True,
+        )
+        link = {"actor_id": target_id, "person_id": None}
+    else:
+        values = {k: person[k] for k in _PERSON_FIELDS if k in person}
+        batch.put("person", target_id, values | {"deleted": False}, new=True)
+        link = {"person_id": target_id, "actor_id": None}
+    batch.put(
+        "involvement",
+        involvement_id,
+        {"case_id": case_id, **link, "role": person["role"], "deleted": False},
+        new=True,
+    )
+    for consent in person.get("consents", []):
+        _write_new_consent(batch, case_id, target_id, consent)
+    return involvement_id
+
+
+def _write_new_consent(batch: Batch, case_id: str, person_id: str, consent: dict[str, Any]) -> None:
+    values = {k: consent.get(k) for k in ("scope", "granted", "date", "withdrawn_on", "note")}
+    values |= {
+        "person_id": person_id,
+        "case_id": case_id,
+        "recorded_by": batch.user_id,
+        "deleted": False,
+    }
+    batch.put("consent", new_id(), values, new=True)
+
+
+def _write_new_incident(
+    batch: Batch, case_id: str, incident: dict[str, Any], labels: dict[str, str]
+) -> None:
+    values = {k: incident.get(k) for k in _INCIDENT_FIELDS}
+    values |= {
+        "case_id": case_id,
+        "victims": [labels[name] for name in incident.get("victims", [])],
+        "perpetrators": [labels[name] for name in incident.get("perpetrators", [])],
+        "deleted": False,
+    }
+    batch.put("incident", new_id(), values, new=True)
+
+
+def _write_new_note(batch: Batch, case_id: str, note: dict[str, Any]) -> None:
+    batch.put(
+        "note",
+        new_id(),
+        {
+            "case_id": case_id,
+            "date": note["date"],
+            "text": note["text"],
+            "confidential": note["confidential"],
+            "author_id": batch.user_id,
+            "created_at": _now(),
+            "deleted": False,
+        },
+        new=True,
+    )
+
+
+def _require_case(session: Session, ref: str) -> str:
+    case_id = queries.case_id_by_ref(session.conn, ref)
+    if case_id is None:
+        raise NotFound(_("No case with reference {ref}.").format(ref=ref))
+    return case_id
+
+
+def update_case(
+    session: Session, ref: str, data: Any, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Apply a partial update (docs/case-json.md); returns the updated case."""
+    today = today or dt.date.today()
+    case_id = _require_case(session, ref)
+    conn = session.conn
+    update = casejson.parse_case_update(data, today)
+    stored = queries.get_case(conn, case_id) or {}
+    labels = queries.involvement_labels(conn, case_id)
+    casejson.check_update_references(update, set(labels), stored.get("opened_on", ""))
+    if "assigned" in update:
+        update["assigned"] = _user_ids(session, update["assigned"], "assigned")
+    _check_children_exist(session, case_id, update)
+
+    with session.writer.batch() as batch:
+        values = {key: update[key] for key in (*_CASE_SCALARS, "tags", "assigned") if key in update}
+        values |= update.get("location", {})
+        if values:
+            batch.put("case", case_id, values)
+        for person in update.get("people", []):
+            if "id" in person:
+                _update_person(session, batch, case_id, person)
+            else:
+                involvement_id = _write_new_person(batch, case_id, person)
+                for text in (person.get("alias"), person.get("name")):
+                    if text:
+                        labels[text] = involvement_id
+        for incident in update.get("incidents", []):
+            if "id" in incident:
+                changed = {k: incident[k] for k in (*_INCIDENT_FIELDS, "deleted") if k in incident}
+                for key in ("victims", "perpetrators"):
+                    if key in incident:
+                        changed[key] = [labels[name] for name in incident[key]]
+                batch.put("incident", incident["id"], changed)
+            else:
+                _write_new_incident(batch, case_id, incident, labels)
+        for note in update.get("notes", []):
+            _write_new_note(batch, case_id, note)
+        batch.touch_case(case_id)
+    return get_case(session, case_id)
+
+
+def _check_children_exist(session: Session, case_id: str, update: dict[str, Any]) -> None:
+    conn = session.conn
+    for index, person in enumerate(update.get("people", [])):
+        if "id" not in person:
+            continue
+        target = queries.involvement_target(conn, person["id"], case_id)
+        if target is None:
+            raise ValidationError(f"people[{index}].id", _("is not a person of this case"))
+        if target[0] == "actor":
+            for key in casejson.PERSON_ONLY:
+                if key in person:
+                    raise ValidationError(
+                        f"people[{index}].{key}",
+                        _("does not apply to a group or institution (actor_type)"),
+                    )
+        elif "actor_type" in person:
+            raise ValidationError(
+                f"people[{index}].actor_type", _("a person cannot be turned into an actor")
+            )
+        for c_index, consent in enumerate(person.get("consents", [])):
+            if (
+                "id" in consent
+                and not conn.execute(
+                    "SELECT 1 FROM consents WHERE id = ? AND person_id = ?",
+                    (consent["id"], target[1]),
+                ).fetchone()
+            ):
+                raise ValidationError(
+                    f"people[{index}].consents[{c_index}].id", _("is not a consent of this person")
+                )
+    for index, incident in enumerate(update.get("incidents", [])):
+        if "id" in incident and not queries.child_exists(conn, "incident", incident["id"], case_id):
+            raise ValidationError(f"incidents[{index}].id", _("is not an incident of this case"))
+
+
+def _update_person(session: Session, batch: Batch, case_id: str, person: dict[str, Any]) -> None:
+    involvement_id = person["id"]
+    entity, target_id = queries.involvement_target(session.conn, involvement_id, case_id)  # type: ignore[misc]
+    link = {k: person[k] for k in ("role", "deleted") if k in person}
+    if link:
+        batch.put("involvement", involvement_id, link)
+    fields = ("name", "alias", "actor_type") if entity == "actor" else _PERSON_FIELDS
+    changed = {k: person[k] for k in fields if k in person}
+    if changed:
+        batch.put(entity, target_id, changed)
+    for consent in person.get("consents", []):
+        if "id" in consent:
+            batch.put(
+                "consent",
+                consent["id"],
+                {k: consent[k] for k in ("withdrawn_on", "note") if k in consent},
+            )
+        else:
+            _write_new_consent(batch, case_id, target_id, consent)
+
+
+def get_case(session: Session, case_id: str) -> dict[str, Any]:
+    case = queries.get_case(session.conn, case_id)
+    if case is None:
+        raise NotFound(_("No such case."))
+    return case
+
+
+def show_case(session: Session, ref: str) -> dict[str, Any]:
+    return get_case(session, _require_case(session, ref))
+
+
+def resolve_filter(session: Session, filters: CaseFilter, assigned_names: list[str]) -> CaseFilter:
+    """Assigned caseworkers are given by name; the store filters by id."""
+    if assigned_names:
+        filters.assigned = _user_ids(session, assigned_names, "assigned")
+    return filters
+
+
+def list_cases(
+    session: Session, filters: CaseFilter, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    return queries.list_cases(session.conn, filters, limit, offset)
+
+
+def search(
+    session: Session, query: str, filters: CaseFilter | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    return queries.search_cases(session.conn, query, filters or CaseFilter(), limit)
+
+
+def history(session: Session, ref: str) -> list[dict[str, Any]]:
+    return queries.case_history(session.conn, _require_case(session, ref))

@@ -1,0 +1,66 @@
+"""Users of a vault (several per shared laptop), their roles and passphrases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hrdesk.core import validate as v
+from hrdesk.core.errors import PermissionDenied, ValidationError
+from hrdesk.core.ids import new_id
+from hrdesk.i18n import _
+from hrdesk.store import kdf, queries
+from hrdesk.store.keyslots import KeySlots
+from hrdesk.store.vault import Session, vault_meta
+
+
+def current_user(session: Session) -> dict[str, Any]:
+    return next(u for u in list_users(session) if u["id"] == session.user_id)
+
+
+def list_users(session: Session) -> list[dict[str, Any]]:
+    return queries.list_users(session.conn)
+
+
+def _require_admin(session: Session) -> None:
+    if current_user(session)["role"] != "admin":
+        raise PermissionDenied(_("Only an administrator can manage users."))
+
+
+def add_user(
+    session: Session, name: str, role: str, passphrase: str, params: kdf.KdfParams | None = None
+) -> dict[str, Any]:
+    """A new user who can unlock this vault with their own passphrase."""
+    _require_admin(session)
+    name = v.text(100, allow_empty=False)(name, "name")
+    role = v.slug("user-role")(role, "role")
+    if any(u["name"] == name for u in list_users(session)):
+        raise ValidationError("name", _("a user with this name already exists"))
+    user_id = new_id()
+    slots = _slots(session)
+    slots.set_passphrase(user_id, passphrase, session.raw_key, params or kdf.calibrate())
+    with session.writer.batch() as batch:
+        batch.put("user", user_id, {"name": name, "role": role, "deleted": False}, new=True)
+    # The slot is saved only once the user exists: a crash in between leaves no orphan slot.
+    slots.save(session.slots_path)
+    session.slots = slots
+    return {"id": user_id, "name": name, "role": role}
+
+
+def change_passphrase(
+    session: Session, new_passphrase: str, params: kdf.KdfParams | None = None
+) -> None:
+    """Rewrite the current user's slot (atomically); the database is untouched."""
+    slots = _slots(session)
+    slots.set_passphrase(
+        session.user_id, new_passphrase, session.raw_key, params or kdf.calibrate()
+    )
+    slots.save(session.slots_path)
+    session.slots = slots
+
+
+def _slots(session: Session) -> KeySlots:
+    """A working copy, adopted by the session only once saved."""
+    if session.slots is None:
+        # Unlocked with the recovery key after the slot file was lost: start a fresh one.
+        return KeySlots(vault_meta(session)["vault_id"])
+    return KeySlots(session.slots.vault_id, list(session.slots.slots))

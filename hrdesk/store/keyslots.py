@@ -1,0 +1,152 @@
+"""Key slots: the vault's raw database key, wrapped once per user.
+
+``keyslots.json`` holds, per user, the Argon2id parameters and the raw key
+encrypted with XChaCha20-Poly1305 under the passphrase-derived key. The slot's
+own identity (vault, slot, user, KDF parameters) is authenticated as associated
+data, so a slot cannot be moved to another vault or user or weakened by editing
+its parameters. No names are stored here: who the users are is only known
+inside the encrypted database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from nacl.bindings import (
+    crypto_aead_xchacha20poly1305_ietf_decrypt,
+    crypto_aead_xchacha20poly1305_ietf_encrypt,
+)
+from nacl.exceptions import CryptoError
+
+from hrdesk.core.errors import KeySlotsDamaged, ValidationError, WrongPassphrase
+from hrdesk.i18n import _
+from hrdesk.store import kdf
+from hrdesk.store.atomic import write_atomic
+
+FORMAT = "hrdesk-keyslots"
+VERSION = 1
+MIN_PASSPHRASE_CHARS = 10
+
+
+@dataclass(frozen=True)
+class Slot:
+    slot_id: str
+    user_id: str
+    params: kdf.KdfParams
+    nonce: bytes
+    wrapped: bytes
+
+    def aad(self, vault_id: str) -> bytes:
+        fields = [FORMAT, str(VERSION), vault_id, self.slot_id, self.user_id]
+        fields.append(json.dumps(self.params.to_json(), sort_keys=True))
+        return "|".join(fields).encode("utf-8")
+
+
+def check_passphrase_strength(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE_CHARS:
+        raise ValidationError(
+            "",
+            _("A passphrase needs at least {count} characters; several words work well.").format(
+                count=MIN_PASSPHRASE_CHARS
+            ),
+        )
+
+
+class KeySlots:
+    def __init__(self, vault_id: str, slots: list[Slot] | None = None) -> None:
+        self.vault_id = vault_id
+        self.slots: list[Slot] = list(slots or [])
+
+    # -- file ---------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Path) -> KeySlots:
+        damaged = KeySlotsDamaged(
+            _(
+                "The key-slot file of this vault is missing or damaged; "
+                "unlock with the recovery key to repair it."
+            )
+        )
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT or data.get("version") != VERSION:
+                raise damaged
+            slots = [
+                Slot(
+                    slot_id=str(item["id"]),
+                    user_id=str(item["user_id"]),
+                    params=kdf.KdfParams.from_json(item["kdf"]),
+                    nonce=bytes.fromhex(item["nonce"]),
+                    wrapped=bytes.fromhex(item["wrapped"]),
+                )
+                for item in data["slots"]
+            ]
+            return cls(str(data["vault_id"]), slots)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise damaged from exc
+
+    def save(self, path: Path) -> None:
+        data = {
+            "format": FORMAT,
+            "version": VERSION,
+            "vault_id": self.vault_id,
+            "slots": [
+                {
+                    "id": slot.slot_id,
+                    "user_id": slot.user_id,
+                    "kdf": slot.params.to_json(),
+                    "nonce": slot.nonce.hex(),
+                    "wrapped": slot.wrapped.hex(),
+                }
+                for slot in self.slots
+            ],
+        }
+        write_atomic(path, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
+
+    # -- keys ---------------------------------------------------------------
+
+    def unlock(self, passphrase: str) -> tuple[bytes, str]:
+        """The raw key and the user id of the slot this passphrase opens."""
+        for slot in self.slots:
+            raw = self._try(slot, passphrase)
+            if raw is not None:
+                return raw, slot.user_id
+        raise WrongPassphrase(_("Wrong passphrase."))
+
+    def set_passphrase(
+        self, user_id: str, passphrase: str, raw_key: bytes, params: kdf.KdfParams
+    ) -> None:
+        """Add or replace the slot of ``user_id``; other slots are untouched."""
+        check_passphrase_strength(passphrase)
+        for slot in self.slots:
+            if slot.user_id != user_id and self._try(slot, passphrase) is not None:
+                # Two users with one passphrase could not be told apart at unlock.
+                raise ValidationError(
+                    "", _("This passphrase is already used in this vault; choose another.")
+                )
+        slot_id = os.urandom(8).hex()
+        draft = Slot(slot_id, user_id, params, os.urandom(24), b"")
+        wrapping_key = kdf.derive(passphrase, params)
+        wrapped = crypto_aead_xchacha20poly1305_ietf_encrypt(
+            raw_key, draft.aad(self.vault_id), draft.nonce, wrapping_key
+        )
+        new_slot = Slot(slot_id, user_id, params, draft.nonce, wrapped)
+        self.slots = [slot for slot in self.slots if slot.user_id != user_id] + [new_slot]
+
+    def remove_user(self, user_id: str) -> None:
+        self.slots = [slot for slot in self.slots if slot.user_id != user_id]
+
+    def user_ids(self) -> list[str]:
+        return [slot.user_id for slot in self.slots]
+
+    def _try(self, slot: Slot, passphrase: str) -> bytes | None:
+        key = kdf.derive(passphrase, slot.params)
+        try:
+            return crypto_aead_xchacha20poly1305_ietf_decrypt(
+                slot.wrapped, slot.aad(self.vault_id), slot.nonce, key
+            )
+        except CryptoError:
+            return None

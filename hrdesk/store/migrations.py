@@ -1,0 +1,149 @@
+"""Numbered schema steps, registered in one place.
+
+Each step runs in its own transaction and sets ``PRAGMA user_version``. Before
+upgrading an existing vault, an encrypted copy of the database is kept in
+``backups/``. A vault from a newer hrdesk is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hrdesk.core.errors import VaultTooNew
+from hrdesk.i18n import _
+
+
+@dataclass(frozen=True)
+class Step:
+    version: int
+    description: str
+    statements: tuple[str, ...] = ()
+    function: Callable[[object], None] | None = None
+
+
+_V1 = (
+    # Vault-wide facts (org name, vault id); replicated.
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # This copy of the vault: never synced, reset when a backup is restored elsewhere.
+    """CREATE TABLE local_device (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        device_id TEXT NOT NULL, device_tag TEXT NOT NULL,
+        seq INTEGER NOT NULL, hlc TEXT NOT NULL, chain_head TEXT NOT NULL,
+        next_case_number INTEGER NOT NULL)""",
+    # The op-log: history, audit trail (hash-chained per device) and sync source.
+    """CREATE TABLE oplog (
+        op_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, seq INTEGER NOT NULL,
+        hlc TEXT NOT NULL, user_id TEXT NOT NULL, entity TEXT NOT NULL,
+        entity_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,
+        seen TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+        UNIQUE (device_id, seq))""",
+    "CREATE INDEX oplog_entity ON oplog (entity_id, field)",
+    """CREATE TABLE heads (
+        entity TEXT NOT NULL, entity_id TEXT NOT NULL, field TEXT NOT NULL,
+        op_id TEXT NOT NULL REFERENCES oplog (op_id),
+        PRIMARY KEY (entity_id, field, op_id)) WITHOUT ROWID""",
+    # Materialized tables, rebuilt from the op-log by the write path.
+    """CREATE TABLE users (
+        id TEXT PRIMARY KEY, name TEXT, role TEXT, deleted INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE UNIQUE INDEX users_name ON users (name) WHERE deleted = 0",
+    # num: a stable integer key so the search index can address a case by rowid.
+    """CREATE TABLE cases (
+        num INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, ref TEXT, title TEXT,
+        summary TEXT, status TEXT,
+        priority TEXT, sensitivity TEXT, opened_on TEXT, closed_on TEXT,
+        country TEXT, region TEXT, locality TEXT, tags TEXT, assigned TEXT,
+        created_by TEXT, created_at TEXT, updated_at TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE UNIQUE INDEX cases_ref ON cases (ref)",
+    "CREATE INDEX cases_status ON cases (status, opened_on)",
+    "CREATE INDEX cases_opened ON cases (opened_on)",
+    "CREATE INDEX cases_country ON cases (country, opened_on)",
+    """CREATE TABLE people (
+        id TEXT PRIMARY KEY, name TEXT, alias TEXT, sex TEXT, gender TEXT,
+        birth_date TEXT, birth_year INTEGER, age_range TEXT, nationality TEXT,
+        languages TEXT, contact TEXT, vulnerabilities TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0)""",
+    """CREATE TABLE actors (
+        id TEXT PRIMARY KEY, name TEXT, alias TEXT, actor_type TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0)""",
+    """CREATE TABLE involvements (
+        id TEXT PRIMARY KEY, case_id TEXT REFERENCES cases (id),
+        person_id TEXT REFERENCES people (id), actor_id TEXT REFERENCES actors (id),
+        role TEXT, deleted INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE INDEX involvements_case ON involvements (case_id)",
+    "CREATE INDEX involvements_person ON involvements (person_id)",
+    "CREATE INDEX involvements_actor ON involvements (actor_id)",
+    """CREATE TABLE incidents (
+        id TEXT PRIMARY KEY, case_id TEXT REFERENCES cases (id), date TEXT,
+        date_precision TEXT, place TEXT, description TEXT, violations TEXT,
+        victims TEXT, perpetrators TEXT, deleted INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE INDEX incidents_case ON incidents (case_id)",
+    """CREATE TABLE notes (
+        id TEXT PRIMARY KEY, case_id TEXT REFERENCES cases (id), date TEXT,
+        text TEXT, confidential INTEGER, author_id TEXT, created_at TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE INDEX notes_case ON notes (case_id)",
+    """CREATE TABLE consents (
+        id TEXT PRIMARY KEY, person_id TEXT REFERENCES people (id),
+        case_id TEXT REFERENCES cases (id), scope TEXT, granted INTEGER, date TEXT,
+        withdrawn_on TEXT, note TEXT, recorded_by TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE INDEX consents_person ON consents (person_id)",
+    # Derived per case for structured filters; refreshed with the search index.
+    """CREATE TABLE case_terms (
+        case_id TEXT NOT NULL REFERENCES cases (id), kind TEXT NOT NULL,
+        term TEXT NOT NULL, PRIMARY KEY (kind, term, case_id)) WITHOUT ROWID""",
+    "CREATE INDEX case_terms_case ON case_terms (case_id)",
+    # rowid = cases.num. Folded text (see search.fold): diacritics and Arabic marks
+    # do not matter.
+    """CREATE VIRTUAL TABLE case_search USING fts5 (
+        title, summary, people, places, notes,
+        tokenize = 'unicode61 remove_diacritics 2')""",
+)
+
+STEPS: tuple[Step, ...] = (Step(1, "initial schema", _V1),)
+LATEST = STEPS[-1].version
+
+
+def migrate(conn, db_path: Path) -> int:
+    """Bring the schema to ``LATEST``; returns the version found before."""
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > LATEST:
+        raise VaultTooNew(
+            _(
+                "This vault was written by a newer version of hrdesk (schema {found}, "
+                "this version knows {latest}). Install the newer version to open it."
+            ).format(found=found, latest=LATEST)
+        )
+    if found == LATEST:
+        return found
+    if found > 0:
+        _backup_before_migrating(conn, db_path, found)
+    for step in STEPS:
+        if step.version <= found:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in step.statements:
+                conn.execute(statement)
+            if step.function is not None:
+                step.function(conn)
+            conn.execute(f"PRAGMA user_version = {int(step.version)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return found
+
+
+def _backup_before_migrating(conn, db_path: Path, version: int) -> None:
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    backups = db_path.parent / "backups"
+    backups.mkdir(mode=0o700, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    # The file is copied as it is on disk: still encrypted with the vault key.
+    shutil.copy2(db_path, backups / f"hrdesk-schema{version}-{stamp}.db")

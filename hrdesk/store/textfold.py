@@ -1,0 +1,42 @@
+"""Folding text for search so that a query matches however it was typed.
+
+SQLite's unicode61 tokenizer removes Latin diacritics itself; what it does not
+know is applied here, to the indexed text and to every query alike: Unicode
+compatibility forms, Arabic short vowels and tatweel, and the several written
+forms of alef, yeh and teh marbuta that people type interchangeably.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_LETTERS = str.maketrans(
+    {
+        "\u0622": "\u0627",  # alef with madda -> alef
+        "\u0623": "\u0627",  # alef with hamza above
+        "\u0625": "\u0627",  # alef with hamza below
+        "\u0671": "\u0627",  # alef wasla
+        "\u0649": "\u064a",  # alef maksura -> yeh
+        "\u06cc": "\u064a",  # Persian yeh -> Arabic yeh
+        "\u06a9": "\u0643",  # Persian keheh -> kaf
+        "\u0629": "\u0647",  # teh marbuta -> heh
+    }
+)
+_HEBREW_POINTS = re.compile("[\u0591-\u05c7]")
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
+    text = _HEBREW_POINTS.sub("", text)
+    return text.casefold()
+
+
+def match_expression(query: str) -> str | None:
+    """An FTS5 MATCH expression: every word must match, each as a prefix."""
+    words = re.findall(r"\w+", fold(query))
+    if not words:
+        return None
+    return " AND ".join('"' + word + '"*' for word in words)

@@ -1,0 +1,99 @@
+"""Shared fixtures: real vaults on disk, with a cheap KDF so tests stay fast.
+
+The Argon2id calibration (~0.5 s per slot) is replaced by tiny parameters in
+every test; ``test_kdf.py`` checks the real calibration and its floor.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from hrdesk.store import kdf, vault
+
+PASSPHRASE = "correct horse battery staple"
+REAL_CALIBRATE = kdf.calibrate
+
+
+def cheap_params(*_args: object) -> kdf.KdfParams:
+    return kdf.KdfParams(time_cost=1, memory_kib=1024, parallelism=1, salt=os.urandom(16))
+
+
+@pytest.fixture(autouse=True)
+def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kdf, "calibrate", cheap_params)
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (
+        "HRDESK_PASSPHRASE",
+        "HRDESK_NEW_PASSPHRASE",
+        "HRDESK_EXPORT_PASSPHRASE",
+        "HRDESK_RECOVERY_KEY",
+        "HRDESK_VAULT",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANGUAGE", "en")
+
+
+@pytest.fixture
+def vault_dir(tmp_path: Path) -> Path:
+    return tmp_path / "vault"
+
+
+@pytest.fixture
+def created(vault_dir: Path):
+    result = vault.create_vault(vault_dir, PASSPHRASE, "Test org", "amina", cheap_params())
+    yield result
+    result.session.lock()
+
+
+@pytest.fixture
+def session(created):
+    return created.session
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(vault_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    """Run ``hrdesk --vault <vault_dir> ARGS`` in-process; stdin from ``stdin=``."""
+    from hrdesk.cli import main
+
+    def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> CliResult:
+        for name, value in {"HRDESK_PASSPHRASE": PASSPHRASE, **(env or {})}.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(["--vault", str(vault_dir), *args])
+        return CliResult(code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+def run_subprocess(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    """The real ``hrdesk`` program in a child process (for crash and exit-code tests)."""
+    full_env = {**os.environ, **env}
+    return subprocess.run(
+        [sys.executable, "-m", "hrdesk", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        **kwargs,
+    )
