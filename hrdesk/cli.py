@@ -235,7 +235,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    args.vault = Path(args.vault) if args.vault else vault.default_vault_path()
+    if args.vault:
+        args.vault = Path(args.vault)
+    elif args.command == "demo":
+        # Synthetic data never goes into the real vault by default.
+        args.vault = vault.default_vault_path().with_name("demo-vault")
+    else:
+        args.vault = vault.default_vault_path()
     try:
         if args.command in ("init", "restore", "unseal", "demo"):
             return {

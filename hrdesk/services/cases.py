@@ -240,13 +240,7 @@ def _check_children_exist(session: Session, case_id: str, update: dict[str, Any]
                 f"people[{index}].actor_type", _("a person cannot be turned into an actor")
             )
         for c_index, consent in enumerate(person.get("consents", [])):
-            if (
-                "id" in consent
-                and not conn.execute(
-                    "SELECT 1 FROM consents WHERE id = ? AND person_id = ?",
-                    (consent["id"], target[1]),
-                ).fetchone()
-            ):
+            if "id" in consent and not queries.consent_of(conn, consent["id"], target[1]):
                 raise ValidationError(
                     f"people[{index}].consents[{c_index}].id", _("is not a consent of this person")
                 )

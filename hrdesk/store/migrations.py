@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hrdesk.core.errors import VaultTooNew
+import sqlcipher3
+
+from hrdesk.core.errors import VaultError, VaultTooNew
 from hrdesk.i18n import _
 
 
@@ -134,6 +136,14 @@ def migrate(conn, db_path: Path) -> int:
                 step.function(conn)
             conn.execute(f"PRAGMA user_version = {int(step.version)}")
             conn.execute("COMMIT")
+        except sqlcipher3.Error as exc:
+            conn.execute("ROLLBACK")
+            raise VaultError(
+                _(
+                    "Upgrading the vault to schema {version} failed; nothing was changed. "
+                    "Please report this problem."
+                ).format(version=step.version)
+            ) from exc
         except BaseException:
             conn.execute("ROLLBACK")
             raise

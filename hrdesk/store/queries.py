@@ -271,6 +271,15 @@ def child_exists(conn, entity: str, entity_id: str, case_id: str) -> bool:
     )
 
 
+def consent_of(conn, consent_id: str, person_id: str) -> bool:
+    """Is this consent record one of this person's?"""
+    row = conn.execute(
+        "SELECT 1 FROM consents WHERE id = ? AND person_id = ? AND deleted = 0",
+        (consent_id, person_id),
+    ).fetchone()
+    return row is not None
+
+
 def case_history(conn, case_id: str) -> list[dict[str, Any]]:
     """Every operation on the case and its records, oldest first, with the old value."""
     ids = {case_id}
