@@ -22,6 +22,7 @@ from hrdesk.core.errors import HrdeskError, ValidationError
 from hrdesk.i18n import _, ngettext, set_language
 from hrdesk.services import cases, export, users
 from hrdesk.store import backup, integrity, vault
+from hrdesk.store.connection import DatabaseError
 from hrdesk.store.queries import CaseFilter
 
 
@@ -262,6 +263,27 @@ def main(argv: list[str] | None = None) -> int:
         # Output piped into `head` and closed early: not an error for the user.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except DatabaseError:
+        print(
+            _(
+                "hrdesk: the vault database is damaged. Run “hrdesk check”, "
+                "and restore a backup if it reports problems."
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    except Exception as exc:
+        if os.environ.get("HRDESK_DEBUG"):
+            raise
+        # A traceback can quote data from the vault: only the error's type is shown.
+        print(
+            _(
+                "hrdesk: unexpected error ({kind}). Nothing more is shown, to protect "
+                "sensitive data; set HRDESK_DEBUG=1 to see the details."
+            ).format(kind=type(exc).__name__),
+            file=sys.stderr,
+        )
+        return 70
 
 
 COMMANDS = {

@@ -24,7 +24,8 @@ _SHORT = 60  # longer offending values are not echoed back
 
 def _shown(value: Any) -> str:
     text = str(value)
-    return text if len(text) <= _SHORT else text[:_SHORT] + "…"
+    # Not even a prefix of a long value: it may be a narrative pasted into the wrong field.
+    return text if len(text) <= _SHORT else "…"
 
 
 def text(max_len: int = 100_000, allow_empty: bool = True) -> Validator:

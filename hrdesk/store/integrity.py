@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 
 from hrdesk.i18n import _, ngettext
+from hrdesk.store.connection import DatabaseError
 from hrdesk.store.entities import ENTITIES
 from hrdesk.store.oplog import COLUMNS, GENESIS, from_row
 from hrdesk.store.vault import Session
@@ -19,13 +20,18 @@ def check(session: Session) -> list[str]:
         problems.append(
             _("Some encrypted pages fail their authentication check (tampering or damage).")
         )
-    result = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
-    if result != ["ok"]:
+    try:
+        result = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
+        if result != ["ok"]:
+            problems.append(_("The database structure is damaged (SQLite integrity check failed)."))
+        if conn.execute("PRAGMA foreign_key_check").fetchall():
+            problems.append(_("Some records point to records that do not exist."))
+        problems += _check_chains(conn)
+        problems += _check_materialized(conn)
+    except DatabaseError:
+        # Damaged pages make the deeper checks fail: that is itself the finding.
         problems.append(_("The database structure is damaged (SQLite integrity check failed)."))
-    if conn.execute("PRAGMA foreign_key_check").fetchall():
-        problems.append(_("Some records point to records that do not exist."))
-    problems += _check_chains(conn)
-    problems += _check_materialized(conn)
+        return problems
     try:
         conn.execute("INSERT INTO case_search (case_search) VALUES ('integrity-check')")
     except Exception:

@@ -172,7 +172,6 @@ def get_case(conn, case_id: str) -> dict[str, Any] | None:
     ]
     case["created_at"] = row["created_at"]
     case["updated_at"] = row["updated_at"]
-    case["created_by"] = names.get(row["created_by"], row["created_by"])
     return case
 
 
@@ -189,11 +188,9 @@ def _people(conn, case_id: str) -> list[dict[str, Any]]:
         if actor_id:
             actor = _select(conn, "actor", ("name", "alias", "actor_type"), "id = ?", (actor_id,))
             entry |= {k: v for k, v in actor[0].items() if v}
-            entry["actor_id"] = actor_id
         else:
             person = _select(conn, "person", person_fields, "id = ?", (person_id,))[0]
             entry |= {k: v for k, v in person.items() if v not in (None, "", [])}
-            entry["person_id"] = person_id
             consents = _select(
                 conn,
                 "consent",

@@ -176,12 +176,20 @@ def check_is_vault(path: Path) -> None:
         raise NotAVault(_("{path} is not an hrdesk vault.").format(path=path))
 
 
+def _check_not_empty(db_path: Path) -> None:
+    """A database file truncated to zero bytes opens with any key, as a new empty
+    database: refuse it rather than write a fresh schema into it."""
+    if db_path.stat().st_size == 0:
+        raise DatabaseDamaged(_("The database cannot be read with this key, or it is damaged."))
+
+
 def unlock(path: Path, passphrase: str) -> Session:
     """Open the vault with a user's passphrase; that user authors every change."""
     path = Path(path)
     check_is_vault(path)
     slots = KeySlots.load(path / SLOTS_NAME)
     raw_key, user_id = slots.unlock(passphrase)
+    _check_not_empty(path / DB_NAME)
     conn = connect(path / DB_NAME, raw_key)
     return _open_session(path, conn, user_id, slots, raw_key)
 
@@ -193,6 +201,7 @@ def unlock_with_recovery_key(
     path = Path(path)
     check_is_vault(path)
     raw_key = parse_recovery_key(recovery_key)
+    _check_not_empty(path / DB_NAME)
     try:
         conn = connect(path / DB_NAME, raw_key)
     except DatabaseDamaged as exc:
