@@ -128,15 +128,35 @@ def cmd_user(args: argparse.Namespace, session: vault.Session) -> int:
         prompt = _("Passphrase for {name}: ").format(name=args.name)
         passphrase = _secret("HRDESK_NEW_PASSPHRASE", prompt, confirm=True)
         print_json(users.add_user(session, args.name, args.role, passphrase))
+    elif args.user_command == "passphrase":
+        prompt = _("New passphrase for {name}: ").format(name=args.name)
+        users.reset_passphrase(
+            session, args.name, _secret("HRDESK_NEW_PASSPHRASE", prompt, confirm=True)
+        )
+        print(_("Passphrase of {name} changed.").format(name=args.name))
+        _warn_missing_passphrases(session)
     else:
         print_json(users.list_users(session))
     return 0
+
+
+def _warn_missing_passphrases(session: vault.Session) -> None:
+    missing = users.users_without_passphrase(session)
+    if missing:
+        print(
+            _(
+                "These users cannot unlock the vault until an administrator sets a new "
+                "passphrase for them with “hrdesk user passphrase NAME”: {names}"
+            ).format(names=", ".join(missing)),
+            file=sys.stderr,
+        )
 
 
 def cmd_passphrase(args: argparse.Namespace, session: vault.Session) -> int:
     new = _secret("HRDESK_NEW_PASSPHRASE", _("New passphrase: "), confirm=True)
     users.change_passphrase(session, new)
     print(_("Passphrase changed."))
+    _warn_missing_passphrases(session)
     return 0
 
 

@@ -71,6 +71,10 @@ def build(version: str) -> argparse.ArgumentParser:
     user_add.add_argument("name")
     user_add.add_argument("--role", required=True, choices=vocab.slugs("user-role"))
     user_sub.add_parser("list", help=_("list users"))
+    user_reset = user_sub.add_parser(
+        "passphrase", help=_("set a new passphrase for another user (administrators only)")
+    )
+    user_reset.add_argument("name")
 
     sub.add_parser("passphrase", help=_("change your passphrase"))
     sub.add_parser("check", help=_("verify database, op-log chain and stored data"))

@@ -19,13 +19,15 @@ from hrdesk.i18n import _
 
 Validator = Callable[[Any, str], Any]
 
-_SHORT = 60  # longer offending values are not echoed back
+# What may be echoed in an error: a slug- or code-like token, or a date-like value.
+# Anything else (a name, a phone number, a narrative pasted into the wrong field)
+# is replaced by "…", so an error message can be shown or logged safely.
+_ECHOABLE = re.compile(r"(?=[^\s]*[A-Za-z])[A-Za-z0-9_.-]{1,40}|\d{4}[-/.]\d{1,2}([-/.]\d{1,2})?")
 
 
 def _shown(value: Any) -> str:
     text = str(value)
-    # Not even a prefix of a long value: it may be a narrative pasted into the wrong field.
-    return text if len(text) <= _SHORT else "…"
+    return text if _ECHOABLE.fullmatch(text) and not re.search(r"\d{5}", text) else "…"
 
 
 def text(max_len: int = 100_000, allow_empty: bool = True) -> Validator:
@@ -145,7 +147,8 @@ def fields(
         raise ValidationError(path, _("expected an object"))
     for key in value:
         if key not in spec:
-            where = f"{path}.{key}" if path else str(key)
+            shown = _shown(key)
+            where = f"{path}.{shown}" if path else shown
             raise ValidationError(
                 where,
                 _("unknown key (allowed: {allowed})").format(allowed=", ".join(sorted(spec))),

@@ -58,6 +58,26 @@ def change_passphrase(
     session.slots = slots
 
 
+def reset_passphrase(
+    session: Session, name: str, passphrase: str, params: kdf.KdfParams | None = None
+) -> None:
+    """An administrator sets a new passphrase for another user (forgotten, or slot lost)."""
+    _require_admin(session)
+    user = next((u for u in list_users(session) if u["name"] == name), None)
+    if user is None:
+        raise ValidationError("name", _("is not a user of this vault"))
+    slots = _slots(session)
+    slots.set_passphrase(user["id"], passphrase, session.raw_key, params or kdf.calibrate())
+    slots.save(session.slots_path)
+    session.slots = slots
+
+
+def users_without_passphrase(session: Session) -> list[str]:
+    """Users who cannot unlock: their slot was lost with a damaged key-slot file."""
+    have = set(session.slots.user_ids()) if session.slots else set()
+    return [u["name"] for u in list_users(session) if u["id"] not in have]
+
+
 def _slots(session: Session) -> KeySlots:
     """A working copy, adopted by the session only once saved."""
     if session.slots is None:

@@ -17,6 +17,7 @@ import sqlcipher3
 
 from hrdesk.core.errors import VaultError, VaultTooNew
 from hrdesk.i18n import _
+from hrdesk.store.textfold import WORD_MARKS
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,9 @@ _V1 = (
     # do not matter.
     """CREATE VIRTUAL TABLE case_search USING fts5 (
         title, summary, people, places, notes,
-        tokenize = 'unicode61 remove_diacritics 2')""",
+        tokenize = "unicode61 remove_diacritics 2 tokenchars '"""
+    + WORD_MARKS
+    + """'")""",
 )
 
 STEPS: tuple[Step, ...] = (Step(1, "initial schema", _V1),)

@@ -34,9 +34,33 @@ def fold(text: str) -> str:
     return text.casefold()
 
 
+# Vowel signs and viramas are *inside* words in Indic scripts, Burmese and Khmer;
+# SQLite's tokenizer would split words at them, so they are declared word characters.
+WORD_MARKS = "".join(
+    chr(code)
+    for code in (*range(0x0900, 0x1100), *range(0x1780, 0x1800))
+    if unicodedata.category(chr(code)) in ("Mn", "Mc")
+)
+
+
+def words(text: str) -> list[str]:
+    """Split folded text into words as the index does: letters, digits and marks."""
+    found: list[str] = []
+    current: list[str] = []
+    for char in text:
+        if unicodedata.category(char)[0] in "LNM":
+            current.append(char)
+        elif current:
+            found.append("".join(current))
+            current = []
+    if current:
+        found.append("".join(current))
+    return found
+
+
 def match_expression(query: str) -> str | None:
     """An FTS5 MATCH expression: every word must match, each as a prefix."""
-    words = re.findall(r"\w+", fold(query))
-    if not words:
+    terms = words(fold(query))
+    if not terms:
         return None
-    return " AND ".join('"' + word + '"*' for word in words)
+    return " AND ".join('"' + word + '"*' for word in terms)
