@@ -12,7 +12,7 @@ import pytest
 
 from hrdesk.core.errors import ValidationError
 from hrdesk.services import cases
-from hrdesk.store.oplog import COLUMNS, GENESIS, from_row
+from hrdesk.store import oplog as log
 from hrdesk.store.queries import CaseFilter
 from hrdesk.store.writer import DeviceState
 
@@ -63,16 +63,15 @@ FULL_CASE: dict[str, Any] = {
 
 
 def oplog(session) -> list:
-    rows = session.conn.execute(f"SELECT {COLUMNS} FROM oplog ORDER BY seq").fetchall()
-    return [from_row(row) for row in rows]
+    return list(log.all_ops(session.conn))
 
 
 def op_count(session) -> int:
-    return session.conn.execute("SELECT count(*) FROM oplog").fetchone()[0]
+    return session.conn.execute("SELECT count(*) FROM ops").fetchone()[0]
 
 
 def ops_for(session, entity_id: str, field: str) -> list:
-    return [op for op, _hash in oplog(session) if op.entity_id == entity_id and op.field == field]
+    return [op for op in oplog(session) if op.entity_id == entity_id and op.field == field]
 
 
 def documented_keys(section: str) -> set[str]:
@@ -226,28 +225,45 @@ def test_a_person_field_change_is_an_op_on_the_person(session):
     )
 
 
-def test_ops_form_one_contiguous_hash_chain_per_device(session):
+def test_each_write_is_one_commit_in_a_contiguous_hash_chain_per_device(session):
     case = cases.add_case(session, FULL_CASE)
     cases.add_case(session, {"title": "Second"})
     cases.update_case(session, case["ref"], {"status": "closed", "notes": [{"text": "Closed."}]})
 
-    ops = oplog(session)
+    commits = list(log.commits_with_ops(session.conn))
     device = session.writer.device
-    assert {op.device_id for op, _hash in ops} == {device.device_id}
-    assert [op.seq for op, _hash in ops] == list(range(1, len(ops) + 1))
-    previous = GENESIS
-    for op, stored_hash in ops:
-        assert op.prev_hash == previous
-        assert op.digest() == stored_hash
+    # The vault's first user was the first commit; then one per write above.
+    assert len(commits) == 4
+    assert {commit.device_id for commit, _hash, _ops in commits} == {device.device_id}
+    assert [commit.seq for commit, _hash, _ops in commits] == [1, 2, 3, 4]
+    previous = log.GENESIS
+    for commit, stored_hash, ops in commits:
+        assert ops
+        assert commit.prev_hash == previous
+        assert commit.digest(ops) == stored_hash
         previous = stored_hash
     saved = DeviceState.load(session.conn)
-    assert (saved.seq, saved.chain_head) == (len(ops), previous)
+    assert (saved.seq, saved.chain_head) == (4, previous)
+    assert sum(len(ops) for _c, _h, ops in commits) == op_count(session)
+
+
+def test_altering_an_op_breaks_its_commit_hash(session):
+    from hrdesk.store import integrity
+
+    case = cases.add_case(session, {"title": "Original title"})
+    session.conn.execute(
+        "UPDATE ops SET value = ? WHERE entity_id = ? AND field = 'title'",
+        ('"Forged title"', case["id"]),
+    )
+    session.conn.execute("UPDATE cases SET title = 'Forged title' WHERE id = ?", (case["id"],))
+    problems = integrity.check(session)
+    assert any("altered" in problem for problem in problems)
 
 
 def test_ops_are_authored_by_the_unlocked_user(session):
     cases.add_case(session, {"title": "Mine"})
 
-    assert {op.user_id for op, _hash in oplog(session)} == {session.user_id}
+    assert {op.user_id for op in oplog(session)} == {session.user_id}
 
 
 def test_an_update_with_unchanged_values_writes_no_op(session):

@@ -37,7 +37,8 @@ def test_recovery_key_opens_the_database_in_sqlite3mc(created, vault_dir: Path) 
     assert rows == [(case["ref"], "Disappearance in Tanjung — اختفاء")]
     names = [row[0] for row in reader.execute("SELECT name FROM people")]
     assert names == ["Ko Aung"]
-    assert next(reader.execute("SELECT count(*) FROM oplog"))[0] > 5
+    assert next(reader.execute("SELECT count(*) FROM ops"))[0] > 5
+    assert next(reader.execute("SELECT count(*) FROM commits"))[0] == 2
 
 
 def test_a_wrong_key_does_not_open_it_there_either(created, vault_dir: Path) -> None:

@@ -35,10 +35,6 @@ _PERSON_FIELDS = (
 _INCIDENT_FIELDS = ("date", "date_precision", "place", "description", "violations")
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
 def _user_ids(session: Session, names: list[str], path: str) -> list[str]:
     by_name = {name: user_id for user_id, name in queries.user_names(session.conn).items()}
     ids = []
@@ -85,9 +81,6 @@ def _write_new_case(batch: Batch, case: dict[str, Any]) -> str:
         "ref": ref,
         "tags": case.get("tags", []),
         "assigned": case["assigned"],
-        "created_by": batch.user_id,
-        "created_at": _now(),
-        "deleted": False,
     }
     batch.put("case", case_id, values, new=True)
     labels: dict[str, str] = {}
@@ -110,18 +103,18 @@ def _write_new_person(batch: Batch, case_id: str, person: dict[str, Any]) -> str
         batch.put(
             "actor",
             target_id,
-            {k: person.get(k) for k in ("name", "alias", "actor_type")} | {"deleted": False},
+            {k: person.get(k) for k in ("name", "alias", "actor_type")},
             new=True,
         )
         link = {"actor_id": target_id, "person_id": None}
     else:
         values = {k: person[k] for k in _PERSON_FIELDS if k in person}
-        batch.put("person", target_id, values | {"deleted": False}, new=True)
+        batch.put("person", target_id, values, new=True)
         link = {"person_id": target_id, "actor_id": None}
     batch.put(
         "involvement",
         involvement_id,
-        {"case_id": case_id, **link, "role": person["role"], "deleted": False},
+        {"case_id": case_id, **link, "role": person["role"]},
         new=True,
     )
     for consent in person.get("consents", []):
@@ -134,8 +127,6 @@ def _write_new_consent(batch: Batch, case_id: str, person_id: str, consent: dict
     values |= {
         "person_id": person_id,
         "case_id": case_id,
-        "recorded_by": batch.user_id,
-        "deleted": False,
     }
     batch.put("consent", new_id(), values, new=True)
 
@@ -148,7 +139,6 @@ def _write_new_incident(
         "case_id": case_id,
         "victims": [labels[name] for name in incident.get("victims", [])],
         "perpetrators": [labels[name] for name in incident.get("perpetrators", [])],
-        "deleted": False,
     }
     batch.put("incident", new_id(), values, new=True)
 
@@ -162,9 +152,6 @@ def _write_new_note(batch: Batch, case_id: str, note: dict[str, Any]) -> None:
             "date": note["date"],
             "text": note["text"],
             "confidential": note["confidential"],
-            "author_id": batch.user_id,
-            "created_at": _now(),
-            "deleted": False,
         },
         new=True,
     )

@@ -39,7 +39,7 @@ def add_user(
     slots = _slots(session)
     slots.set_passphrase(user_id, passphrase, session.raw_key, params or kdf.calibrate())
     with session.writer.batch() as batch:
-        batch.put("user", user_id, {"name": name, "role": role, "deleted": False}, new=True)
+        batch.put("user", user_id, {"name": name, "role": role}, new=True)
     # The slot is saved only once the user exists: a crash in between leaves no orphan slot.
     slots.save(session.slots_path)
     session.slots = slots

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import sqlcipher3
@@ -10,6 +11,8 @@ from hrdesk.core.errors import DatabaseDamaged
 from hrdesk.i18n import _
 
 DatabaseError = sqlcipher3.DatabaseError
+Connection = sqlcipher3.Connection
+CACHE_KIB = 64 * 1024  # decrypted pages kept in memory; the default 2 MiB thrashes at scale
 
 
 def key_literal(raw_key: bytes) -> str:
@@ -24,6 +27,9 @@ def key_pragma(raw_key: bytes) -> str:
 def connect(path: Path, raw_key: bytes | None) -> sqlcipher3.Connection:
     """An open, verified connection; ``raw_key=None`` opens a plain SQLite file
     (used only by the benchmark's unencrypted baseline)."""
+    if not path.exists():
+        # Owner-only from the first byte; SQLite gives the -wal and -shm files the same mode.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
@@ -37,6 +43,7 @@ def connect(path: Path, raw_key: bytes | None) -> sqlcipher3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     except sqlcipher3.DatabaseError as exc:
         conn.close()
         raise DatabaseDamaged(

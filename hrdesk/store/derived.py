@@ -7,12 +7,15 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from hrdesk.store.connection import Connection
 from hrdesk.store.textfold import fold
 
 _OWN_CASE = {"involvement", "incident", "note", "consent"}
 
 
-def cases_of(conn, entity: str, entity_id: str, columns: dict[str, Any]) -> Iterable[str]:
+def cases_of(
+    conn: Connection, entity: str, entity_id: str, columns: dict[str, Any]
+) -> Iterable[str]:
     """The cases whose derived data may change when this record changes."""
     if entity == "case":
         return (entity_id,)
@@ -41,7 +44,7 @@ _TABLES = {
 }
 
 
-def refresh_case(conn, case_id: str, now: str) -> None:
+def refresh_case(conn: Connection, case_id: str, now: str) -> None:
     row = conn.execute(
         "SELECT num, title, summary, region, locality, tags, assigned, deleted "
         "FROM cases WHERE id = ?",

@@ -14,6 +14,9 @@ class Entity:
     fields: tuple[str, ...]
     list_fields: tuple[str, ...] = ()
     bool_fields: tuple[str, ...] = ()
+    # Columns filled when the record is created, from the creating commit rather than
+    # from operations of their own: "user" (its author) or "time" (its clock, as ISO).
+    created: tuple[tuple[str, str], ...] = ()
 
     def column_value(self, field: str, value: Any) -> Any:
         if field in self.list_fields:
@@ -30,101 +33,59 @@ class Entity:
         return column
 
 
+def _entity(
+    name: str,
+    table: str,
+    fields: str,
+    lists: str = "",
+    bools: str = "deleted",
+    created: tuple[tuple[str, str], ...] = (),
+) -> Entity:
+    return Entity(
+        name, table, tuple(fields.split()), tuple(lists.split()), tuple(bools.split()), created
+    )
+
+
 ENTITIES: dict[str, Entity] = {
     entity.name: entity
     for entity in (
-        Entity("user", "users", ("name", "role", "deleted"), bool_fields=("deleted",)),
-        Entity(
+        _entity("user", "users", "name role deleted"),
+        _entity(
             "case",
             "cases",
-            (
-                "ref",
-                "title",
-                "summary",
-                "status",
-                "priority",
-                "sensitivity",
-                "opened_on",
-                "closed_on",
-                "country",
-                "region",
-                "locality",
-                "tags",
-                "assigned",
-                "created_by",
-                "created_at",
-                "deleted",
-            ),
-            list_fields=("tags", "assigned"),
-            bool_fields=("deleted",),
+            "ref title summary status priority sensitivity opened_on closed_on country region "
+            "locality tags assigned deleted",
+            lists="tags assigned",
+            created=(("created_by", "user"), ("created_at", "time")),
         ),
-        Entity(
+        _entity(
             "person",
             "people",
-            (
-                "name",
-                "alias",
-                "sex",
-                "gender",
-                "birth_date",
-                "birth_year",
-                "age_range",
-                "nationality",
-                "languages",
-                "contact",
-                "vulnerabilities",
-                "deleted",
-            ),
-            list_fields=("languages", "vulnerabilities"),
-            bool_fields=("deleted",),
+            "name alias sex gender birth_date birth_year age_range nationality languages "
+            "contact vulnerabilities deleted",
+            lists="languages vulnerabilities",
         ),
-        Entity(
-            "actor", "actors", ("name", "alias", "actor_type", "deleted"), bool_fields=("deleted",)
-        ),
-        Entity(
-            "involvement",
-            "involvements",
-            ("case_id", "person_id", "actor_id", "role", "deleted"),
-            bool_fields=("deleted",),
-        ),
-        Entity(
+        _entity("actor", "actors", "name alias actor_type deleted"),
+        _entity("involvement", "involvements", "case_id person_id actor_id role deleted"),
+        _entity(
             "incident",
             "incidents",
-            (
-                "case_id",
-                "date",
-                "date_precision",
-                "place",
-                "description",
-                "violations",
-                "victims",
-                "perpetrators",
-                "deleted",
-            ),
-            list_fields=("violations", "victims", "perpetrators"),
-            bool_fields=("deleted",),
+            "case_id date date_precision place description violations victims perpetrators deleted",
+            lists="violations victims perpetrators",
         ),
-        Entity(
+        _entity(
             "note",
             "notes",
-            ("case_id", "date", "text", "confidential", "author_id", "created_at", "deleted"),
-            bool_fields=("confidential", "deleted"),
+            "case_id date text confidential deleted",
+            bools="confidential deleted",
+            created=(("author_id", "user"), ("created_at", "time")),
         ),
-        Entity(
+        _entity(
             "consent",
             "consents",
-            (
-                "person_id",
-                "case_id",
-                "scope",
-                "granted",
-                "date",
-                "withdrawn_on",
-                "note",
-                "recorded_by",
-                "deleted",
-            ),
-            bool_fields=("granted", "deleted"),
+            "person_id case_id scope granted date withdrawn_on note deleted",
+            bools="granted deleted",
+            created=(("recorded_by", "user"),),
         ),
     )
 }

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from itertools import groupby
 
 from hrdesk.i18n import _, ngettext
-from hrdesk.store.connection import DatabaseError
+from hrdesk.store import oplog
+from hrdesk.store.connection import Connection, DatabaseError
 from hrdesk.store.entities import ENTITIES
-from hrdesk.store.oplog import COLUMNS, GENESIS, from_row
 from hrdesk.store.vault import Session
 
 
@@ -39,19 +39,19 @@ def check(session: Session) -> list[str]:
     return problems
 
 
-def _check_chains(conn) -> list[str]:
-    problems = []
+def _check_chains(conn: Connection) -> list[str]:
+    """Every commit's hash covers its operations and links to its device's previous."""
     expected: dict[str, tuple[int, str]] = {}
     broken: set[str] = set()
-    for row in conn.execute(f"SELECT {COLUMNS} FROM oplog ORDER BY device_id, seq"):
-        op, stored_hash = from_row(row)
-        seq, prev = expected.get(op.device_id, (0, GENESIS))
-        if op.device_id in broken:
+    for commit, stored_hash, ops in oplog.commits_with_ops(conn):
+        if commit.device_id in broken:
             continue
-        if op.seq != seq + 1 or op.prev_hash != prev or op.digest() != stored_hash:
-            broken.add(op.device_id)
+        seq, prev = expected.get(commit.device_id, (0, oplog.GENESIS))
+        if commit.seq != seq + 1 or commit.prev_hash != prev or commit.digest(ops) != stored_hash:
+            broken.add(commit.device_id)
             continue
-        expected[op.device_id] = (op.seq, stored_hash)
+        expected[commit.device_id] = (commit.seq, stored_hash)
+    problems = []
     if broken:
         problems.append(
             ngettext(
@@ -63,42 +63,30 @@ def _check_chains(conn) -> list[str]:
     device_id, seq, chain_head = conn.execute(
         "SELECT device_id, seq, chain_head FROM local_device"
     ).fetchone()
-    if expected.get(device_id, (0, GENESIS)) != (seq, chain_head) and device_id not in broken:
+    if expected.get(device_id, (0, oplog.GENESIS)) != (seq, chain_head) and device_id not in broken:
         problems.append(_("This device's change history does not end where it should."))
     return problems
 
 
-def _check_materialized(conn) -> list[str]:
-    """Each stored field must equal the newest of its op-log heads."""
-    newest: dict[tuple[str, str, str], tuple[str, str]] = {}
-    for entity, entity_id, name, hlc, device, value in conn.execute(
-        "SELECT h.entity, h.entity_id, h.field, o.hlc, o.device_id, o.value "
-        "FROM heads h JOIN oplog o ON o.op_id = h.op_id"
-    ):
-        key = (entity, entity_id, name)
-        if key not in newest or (hlc, device) > newest[key][0]:
-            newest[key] = ((hlc, device), value)  # type: ignore[assignment]
-    by_entity: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
-    for (entity, entity_id, name), (_order, value) in newest.items():
-        by_entity[entity][entity_id][name] = value
+def _check_materialized(conn: Connection) -> list[str]:
+    """Each stored field must equal the newest of its op-log heads (streamed by field)."""
     mismatches = 0
-    for entity, records in by_entity.items():
-        spec = ENTITIES[entity]
-        columns = spec.fields
-        stored = {
-            row[0]: row[1:]
-            for row in conn.execute(f"SELECT id, {', '.join(columns)} FROM {spec.table}")
-        }
-        for entity_id, fields in records.items():
-            row = stored.get(entity_id)
-            if row is None:
-                mismatches += 1
-                continue
-            for index, name in enumerate(columns):
-                if name in fields:
-                    expected = spec.column_value(name, json.loads(fields[name]))
-                    if row[index] != expected:
-                        mismatches += 1
+    record: tuple[str, str] | None = None
+    stored: dict[str, object] | None = None
+    for (entity_id, name), group in groupby(
+        oplog.ops_by_field(conn), key=lambda op: (op.entity_id, op.field)
+    ):
+        ops = list(group)
+        spec = ENTITIES[ops[0].entity]
+        if record != (spec.table, entity_id):
+            record = (spec.table, entity_id)
+            row = conn.execute(
+                f"SELECT {', '.join(spec.fields)} FROM {spec.table} WHERE id = ?", (entity_id,)
+            ).fetchone()
+            stored = dict(zip(spec.fields, row, strict=True)) if row else None
+        value = json.loads(oplog.newest(oplog.heads(ops)).value)
+        if stored is None or stored[name] != spec.column_value(name, value):
+            mismatches += 1
     if mismatches:
         return [
             ngettext(

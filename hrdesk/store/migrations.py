@@ -17,6 +17,7 @@ import sqlcipher3
 
 from hrdesk.core.errors import VaultError, VaultTooNew
 from hrdesk.i18n import _
+from hrdesk.store.connection import Connection
 from hrdesk.store.textfold import WORD_MARKS
 
 
@@ -37,18 +38,18 @@ _V1 = (
         device_id TEXT NOT NULL, device_tag TEXT NOT NULL,
         seq INTEGER NOT NULL, hlc TEXT NOT NULL, chain_head TEXT NOT NULL,
         next_case_number INTEGER NOT NULL)""",
-    # The op-log: history, audit trail (hash-chained per device) and sync source.
-    """CREATE TABLE oplog (
-        op_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, seq INTEGER NOT NULL,
-        hlc TEXT NOT NULL, user_id TEXT NOT NULL, entity TEXT NOT NULL,
-        entity_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,
-        seen TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
-        UNIQUE (device_id, seq))""",
-    "CREATE INDEX oplog_entity ON oplog (entity_id, field)",
-    """CREATE TABLE heads (
+    # The op-log (oplog.py): history, audit trail and sync source. One commit per
+    # write transaction, hash-chained per device; its operations clustered behind it.
+    """CREATE TABLE commits (
+        id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, seq INTEGER NOT NULL,
+        hlc TEXT NOT NULL, user_id TEXT NOT NULL, prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL, UNIQUE (device_id, seq))""",
+    """CREATE TABLE ops (
+        commit_id INTEGER NOT NULL REFERENCES commits (id), idx INTEGER NOT NULL,
         entity TEXT NOT NULL, entity_id TEXT NOT NULL, field TEXT NOT NULL,
-        op_id TEXT NOT NULL REFERENCES oplog (op_id),
-        PRIMARY KEY (entity_id, field, op_id)) WITHOUT ROWID""",
+        value TEXT NOT NULL, seen TEXT NOT NULL,
+        PRIMARY KEY (commit_id, idx)) WITHOUT ROWID""",
+    "CREATE INDEX ops_field ON ops (entity_id, field)",
     # Materialized tables, rebuilt from the op-log by the write path.
     """CREATE TABLE users (
         id TEXT PRIMARY KEY, name TEXT, role TEXT, deleted INTEGER NOT NULL DEFAULT 0)""",
@@ -114,7 +115,7 @@ STEPS: tuple[Step, ...] = (Step(1, "initial schema", _V1),)
 LATEST = STEPS[-1].version
 
 
-def migrate(conn, db_path: Path) -> int:
+def migrate(conn: Connection, db_path: Path) -> int:
     """Bring the schema to ``LATEST``; returns the version found before."""
     found = conn.execute("PRAGMA user_version").fetchone()[0]
     if found > LATEST:
@@ -153,7 +154,7 @@ def migrate(conn, db_path: Path) -> int:
     return found
 
 
-def _backup_before_migrating(conn, db_path: Path, version: int) -> None:
+def _backup_before_migrating(conn: Connection, db_path: Path, version: int) -> None:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     backups = db_path.parent / "backups"
     backups.mkdir(mode=0o700, exist_ok=True)

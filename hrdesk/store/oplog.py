@@ -1,11 +1,22 @@
-"""Operations of the op-log and their per-device hash chain."""
+"""The op-log: commits of field-level operations, hash-chained per device.
+
+A *commit* is what one write transaction appended: its device, its number on
+that device (``seq``), a hybrid-logical-clock time, the author, and the hash
+of the previous commit of the same device. Its operations carry only what
+differs between them (entity, id, field, new value, the operations it
+supersedes). An operation's identity is ``<device>:<seq>:<index>``, so no
+random identifier is stored per operation, and the table grows append-only.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from hrdesk.store.connection import Connection
 
 GENESIS = "0" * 64
 
@@ -14,58 +25,100 @@ def canonical(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def op_id(device_id: str, seq: int, idx: int) -> str:
+    return f"{device_id}:{seq}:{idx}"
+
+
+@dataclass(frozen=True)
+class Commit:
+    device_id: str
+    seq: int
+    hlc: str
+    user_id: str
+    prev_hash: str
+
+    def digest(self, ops: list[tuple[str, str, str, str, str]]) -> str:
+        """SHA-256 over the header and every (entity, id, field, value, seen) in order."""
+        body = [self.device_id, self.seq, self.hlc, self.user_id, self.prev_hash, ops]
+        return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class Op:
     op_id: str
     device_id: str
     seq: int
+    idx: int
     hlc: str
     user_id: str
     entity: str
     entity_id: str
     field: str
     value: str  # canonical JSON
-    seen: str  # canonical JSON list of op ids this op supersedes
-    prev_hash: str
-
-    def digest(self) -> str:
-        body = [
-            self.op_id,
-            self.device_id,
-            self.seq,
-            self.hlc,
-            self.user_id,
-            self.entity,
-            self.entity_id,
-            self.field,
-            self.value,
-            self.seen,
-            self.prev_hash,
-        ]
-        return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
-
-    def row(self) -> tuple[Any, ...]:
-        return (
-            self.op_id,
-            self.device_id,
-            self.seq,
-            self.hlc,
-            self.user_id,
-            self.entity,
-            self.entity_id,
-            self.field,
-            self.value,
-            self.seen,
-            self.prev_hash,
-            self.digest(),
-        )
+    seen: str  # canonical JSON list of the op ids this one supersedes
 
 
-COLUMNS = (
-    "op_id, device_id, seq, hlc, user_id, entity, entity_id, field, value, seen, prev_hash, hash"
+_OP_SELECT = (
+    "SELECT c.device_id, c.seq, o.idx, c.hlc, c.user_id, o.entity, o.entity_id, o.field, "
+    "o.value, o.seen FROM ops o JOIN commits c ON c.id = o.commit_id"
 )
 
 
-def from_row(row: tuple[Any, ...]) -> tuple[Op, str]:
-    """An op and the hash stored beside it."""
-    return Op(*row[:11]), row[11]
+def _op(row: tuple[Any, ...]) -> Op:
+    device_id, seq, idx = row[0], row[1], row[2]
+    return Op(op_id(device_id, seq, idx), *row)
+
+
+def field_ops(conn: Connection, entity_id: str, field: str) -> list[Op]:
+    rows = conn.execute(f"{_OP_SELECT} WHERE o.entity_id = ? AND o.field = ?", (entity_id, field))
+    return [_op(row) for row in rows]
+
+
+def ops_of(conn: Connection, entity_ids: set[str]) -> list[Op]:
+    """Every operation on these records, in causal order (HLC, then device)."""
+    placeholders = ", ".join("?" * len(entity_ids))
+    rows = conn.execute(
+        f"{_OP_SELECT} WHERE o.entity_id IN ({placeholders}) ORDER BY c.hlc, c.device_id, o.idx",
+        tuple(entity_ids),
+    )
+    return [_op(row) for row in rows]
+
+
+def all_ops(conn: Connection) -> Iterator[Op]:
+    for row in conn.execute(f"{_OP_SELECT} ORDER BY o.commit_id, o.idx"):
+        yield _op(row)
+
+
+def ops_by_field(conn: Connection) -> Iterator[Op]:
+    """Every operation, grouped by (record, field) through the ops_field index."""
+    for row in conn.execute(f"{_OP_SELECT} ORDER BY o.entity_id, o.field"):
+        yield _op(row)
+
+
+def heads(ops: list[Op]) -> list[Op]:
+    """The operations on one field that no other operation lists as seen."""
+    superseded = {seen for op in ops for seen in json.loads(op.seen)}
+    return [op for op in ops if op.op_id not in superseded]
+
+
+def newest(ops: list[Op]) -> Op:
+    return max(ops, key=lambda op: (op.hlc, op.device_id, op.idx))
+
+
+def commits_with_ops(
+    conn: Connection,
+) -> Iterator[tuple[Commit, str, list[tuple[str, str, str, str, str]]]]:
+    """(commit, stored hash, its ops) in insertion order: a merge of two ordered scans."""
+    op_rows = conn.execute(
+        "SELECT commit_id, entity, entity_id, field, value, seen FROM ops ORDER BY commit_id, idx"
+    )
+    pending = next(op_rows, None)
+    for row in conn.execute(
+        "SELECT id, device_id, seq, hlc, user_id, prev_hash, hash FROM commits ORDER BY id"
+    ):
+        commit_id = row[0]
+        ops = []
+        while pending is not None and pending[0] == commit_id:
+            ops.append(tuple(pending[1:]))
+            pending = next(op_rows, None)
+        yield Commit(*row[1:6]), row[6], ops  # type: ignore[misc]

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from hrdesk.store import oplog
+from hrdesk.store.connection import Connection
 from hrdesk.store.entities import ENTITIES
 from hrdesk.store.textfold import fold, match_expression
 
@@ -74,7 +76,9 @@ def _summary(row: tuple[Any, ...]) -> dict[str, Any]:
     return dict(zip(_CASE_COLUMNS, row, strict=True))
 
 
-def list_cases(conn, filters: CaseFilter, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def list_cases(
+    conn: Connection, filters: CaseFilter, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
     where, params = filters.where()
     rows = conn.execute(
         f"SELECT {', '.join('c.' + c for c in _CASE_COLUMNS)} FROM cases c WHERE {where} "
@@ -84,12 +88,14 @@ def list_cases(conn, filters: CaseFilter, limit: int = 50, offset: int = 0) -> l
     return [_summary(row) for row in rows]
 
 
-def count_cases(conn, filters: CaseFilter) -> int:
+def count_cases(conn: Connection, filters: CaseFilter) -> int:
     where, params = filters.where()
     return conn.execute(f"SELECT count(*) FROM cases c WHERE {where}", params).fetchone()[0]
 
 
-def search_cases(conn, query: str, filters: CaseFilter, limit: int = 50) -> list[dict[str, Any]]:
+def search_cases(
+    conn: Connection, query: str, filters: CaseFilter, limit: int = 50
+) -> list[dict[str, Any]]:
     """Ranked by BM25: a word in the title weighs most, then names, places, text."""
     expression = match_expression(query)
     if expression is None:
@@ -105,7 +111,7 @@ def search_cases(conn, query: str, filters: CaseFilter, limit: int = 50) -> list
     return [_summary(row[:-1]) | {"rank": round(-row[-1], 3)} for row in rows]
 
 
-def case_id_by_ref(conn, ref: str) -> str | None:
+def case_id_by_ref(conn: Connection, ref: str) -> str | None:
     row = conn.execute(
         "SELECT id FROM cases WHERE ref = ? AND deleted = 0", (ref.strip().upper(),)
     ).fetchone()
@@ -117,7 +123,9 @@ def _record(entity: str, row: tuple[Any, ...], columns: tuple[str, ...]) -> dict
     return {name: spec.python_value(name, value) for name, value in zip(columns, row, strict=True)}
 
 
-def _select(conn, entity: str, columns: tuple[str, ...], where: str, params: tuple[Any, ...]):
+def _select(
+    conn: Connection, entity: str, columns: tuple[str, ...], where: str, params: tuple[Any, ...]
+):
     table = ENTITIES[entity].table
     rows = conn.execute(
         f"SELECT {', '.join(columns)} FROM {table} WHERE {where}", params
@@ -125,13 +133,13 @@ def _select(conn, entity: str, columns: tuple[str, ...], where: str, params: tup
     return [_record(entity, row, columns) for row in rows]
 
 
-def user_names(conn) -> dict[str, str]:
+def user_names(conn: Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT id, name FROM users").fetchall())
 
 
-def get_case(conn, case_id: str) -> dict[str, Any] | None:
+def get_case(conn: Connection, case_id: str) -> dict[str, Any] | None:
     """The case in the documented JSON shape (docs/case-json.md), with ids."""
-    case_fields = ("id", *ENTITIES["case"].fields, "updated_at")
+    case_fields = ("id", *ENTITIES["case"].fields, "created_at", "updated_at")
     found = _select(conn, "case", case_fields, "id = ? AND deleted = 0", (case_id,))
     if not found:
         return None
@@ -175,7 +183,7 @@ def get_case(conn, case_id: str) -> dict[str, Any] | None:
     return case
 
 
-def _people(conn, case_id: str) -> list[dict[str, Any]]:
+def _people(conn: Connection, case_id: str) -> list[dict[str, Any]]:
     people: list[dict[str, Any]] = []
     involvements = conn.execute(
         "SELECT id, person_id, actor_id, role FROM involvements "
@@ -206,7 +214,9 @@ def _people(conn, case_id: str) -> list[dict[str, Any]]:
     return people
 
 
-def _incidents(conn, case_id: str, people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _incidents(
+    conn: Connection, case_id: str, people: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     label = {p["id"]: p.get("name") or p.get("alias") for p in people}
     incidents = _select(
         conn,
@@ -230,7 +240,7 @@ def _incidents(conn, case_id: str, people: list[dict[str, Any]]) -> list[dict[st
     return [{k: v for k, v in i.items() if v not in (None, "")} for i in incidents]
 
 
-def involvement_labels(conn, case_id: str) -> dict[str, str]:
+def involvement_labels(conn: Connection, case_id: str) -> dict[str, str]:
     """name (or alias) -> involvement id, for incidents naming people of a case."""
     rows = conn.execute(
         "SELECT i.id, coalesce(p.name, a.name), coalesce(p.alias, a.alias) FROM involvements i "
@@ -246,7 +256,9 @@ def involvement_labels(conn, case_id: str) -> dict[str, str]:
     return labels
 
 
-def involvement_target(conn, involvement_id: str, case_id: str) -> tuple[str, str] | None:
+def involvement_target(
+    conn: Connection, involvement_id: str, case_id: str
+) -> tuple[str, str] | None:
     """(entity, id) of the person or actor behind an involvement of this case."""
     row = conn.execute(
         "SELECT person_id, actor_id FROM involvements WHERE id = ? AND case_id = ? AND deleted = 0",
@@ -257,7 +269,7 @@ def involvement_target(conn, involvement_id: str, case_id: str) -> tuple[str, st
     return ("person", row[0]) if row[0] else ("actor", row[1])
 
 
-def child_exists(conn, entity: str, entity_id: str, case_id: str) -> bool:
+def child_exists(conn: Connection, entity: str, entity_id: str, case_id: str) -> bool:
     table = ENTITIES[entity].table
     return (
         conn.execute(
@@ -268,7 +280,7 @@ def child_exists(conn, entity: str, entity_id: str, case_id: str) -> bool:
     )
 
 
-def consent_of(conn, consent_id: str, person_id: str) -> bool:
+def consent_of(conn: Connection, consent_id: str, person_id: str) -> bool:
     """Is this consent record one of this person's?"""
     row = conn.execute(
         "SELECT 1 FROM consents WHERE id = ? AND person_id = ? AND deleted = 0",
@@ -277,7 +289,7 @@ def consent_of(conn, consent_id: str, person_id: str) -> bool:
     return row is not None
 
 
-def case_history(conn, case_id: str) -> list[dict[str, Any]]:
+def case_history(conn: Connection, case_id: str) -> list[dict[str, Any]]:
     """Every operation on the case and its records, oldest first, with the old value."""
     ids = {case_id}
     for table in ("involvements", "incidents", "notes", "consents"):
@@ -291,33 +303,28 @@ def case_history(conn, case_id: str) -> list[dict[str, Any]]:
             )
         }
     names = user_names(conn)
-    placeholders = ", ".join("?" * len(ids))
-    rows = conn.execute(
-        "SELECT op_id, hlc, device_id, user_id, entity, entity_id, field, value, seen "
-        f"FROM oplog WHERE entity_id IN ({placeholders}) ORDER BY hlc, device_id, seq",
-        tuple(ids),
-    ).fetchall()
-    values = {row[0]: row[7] for row in rows}
+    ops = oplog.ops_of(conn, ids)
+    values = {op.op_id: op.value for op in ops}
     history = []
-    for op_id, hlc, device_id, user_id, entity, entity_id, name, value, seen in rows:
-        previous = [json.loads(values[s]) for s in json.loads(seen) if s in values]
+    for op in ops:
+        previous = [json.loads(values[s]) for s in json.loads(op.seen) if s in values]
         history.append(
             {
-                "op_id": op_id,
-                "hlc": hlc,
-                "device_id": device_id,
-                "user": names.get(user_id, user_id),
-                "entity": entity,
-                "entity_id": entity_id,
-                "field": name,
+                "op_id": op.op_id,
+                "hlc": op.hlc,
+                "device_id": op.device_id,
+                "user": names.get(op.user_id, op.user_id),
+                "entity": op.entity,
+                "entity_id": op.entity_id,
+                "field": op.field,
                 "old": previous[0] if len(previous) == 1 else (previous or None),
-                "new": json.loads(value),
+                "new": json.loads(op.value),
             }
         )
     return history
 
 
-def list_users(conn) -> list[dict[str, Any]]:
+def list_users(conn: Connection) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT id, name, role FROM users WHERE deleted = 0 ORDER BY name"
     ).fetchall()

@@ -28,7 +28,7 @@ from hrdesk.core.ids import new_device_tag, new_id
 from hrdesk.i18n import _
 from hrdesk.store import kdf
 from hrdesk.store.atomic import fsync_dir, make_private_dir
-from hrdesk.store.connection import connect
+from hrdesk.store.connection import Connection, connect
 from hrdesk.store.keyslots import KeySlots, check_passphrase_strength
 from hrdesk.store.migrations import migrate
 from hrdesk.store.oplog import GENESIS
@@ -74,7 +74,7 @@ class Session:
         self.writer = Writer(conn, user_id)
 
     @property
-    def conn(self):
+    def conn(self) -> Connection:
         if self._conn is None:
             raise VaultLocked(_("The vault is locked."))
         return self._conn
@@ -143,7 +143,7 @@ def create_vault(
     conn.execute("COMMIT")
     session = Session(path, conn, user_id, None, raw_key)
     with session.writer.batch() as batch:
-        batch.put("user", user_id, {"name": user_name, "role": "admin", "deleted": False}, new=True)
+        batch.put("user", user_id, {"name": user_name, "role": "admin"}, new=True)
     _set_meta(conn, "org_name", org_name)
 
     slots = KeySlots(vault_id)
@@ -154,7 +154,7 @@ def create_vault(
     return Created(session, format_recovery_key(raw_key))
 
 
-def _set_meta(conn, key: str, value: str) -> None:
+def _set_meta(conn: Connection, key: str, value: str) -> None:
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -162,7 +162,7 @@ def _set_meta(conn, key: str, value: str) -> None:
     )
 
 
-def _init_device(conn) -> None:
+def _init_device(conn: Connection) -> None:
     conn.execute(
         "INSERT INTO local_device (singleton, device_id, device_tag, seq, hlc, chain_head, "
         "next_case_number) VALUES (1, ?, ?, 0, ?, ?, 1)",

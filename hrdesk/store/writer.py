@@ -3,9 +3,9 @@
 Every change, from the GUI, the CLI, an import or (later) sync, goes through
 ``Writer.batch()``. In one transaction a batch:
 
-1. appends one field-level operation per changed field to ``oplog``, each
-   listing the operations it supersedes (the field's current heads), hash-linked
-   to the previous operation of this device;
+1. appends one commit to the op-log (oplog.py) holding one field-level
+   operation per changed field, each listing the operations it supersedes (the
+   field's current heads); the commit is hash-linked to this device's previous;
 2. updates the materialized tables the app reads from;
 3. refreshes the derived filter terms and the full-text index of every case it
    touched.
@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hrdesk.core.hlc import HybridClock, Timestamp
-from hrdesk.core.ids import case_reference, new_id
+from hrdesk.core.ids import case_reference
 from hrdesk.store import derived
+from hrdesk.store.connection import Connection
 from hrdesk.store.entities import ENTITIES
-from hrdesk.store.oplog import COLUMNS, Op, canonical
+from hrdesk.store.oplog import Commit, canonical, field_ops, heads
 
 
 @dataclass
@@ -39,13 +40,13 @@ class DeviceState:
     next_case_number: int
 
     @classmethod
-    def load(cls, conn) -> DeviceState:
+    def load(cls, conn: Connection) -> DeviceState:
         row = conn.execute(
             "SELECT device_id, device_tag, seq, hlc, chain_head, next_case_number FROM local_device"
         ).fetchone()
         return cls(*row)
 
-    def save(self, conn) -> None:
+    def save(self, conn: Connection) -> None:
         conn.execute(
             "UPDATE local_device SET seq = ?, hlc = ?, chain_head = ?, next_case_number = ?",
             (self.seq, self.hlc, self.chain_head, self.next_case_number),
@@ -62,13 +63,20 @@ class Changes:
 
 
 class Batch:
-    def __init__(self, conn, state: DeviceState, clock: HybridClock, user_id: str) -> None:
+    """One write transaction: becomes one commit of the op-log (if anything changed)."""
+
+    def __init__(
+        self, conn: Connection, state: DeviceState, clock: HybridClock, user_id: str
+    ) -> None:
         self._conn = conn
         self._state = state
         self._clock = clock
         self._user_id = user_id
         self.changes = Changes()
         self._cases_to_refresh: set[str] = set()
+        self._commit: Commit | None = None
+        self._commit_row = 0
+        self._ops: list[tuple[str, str, str, str, str]] = []
 
     @property
     def user_id(self) -> str:
@@ -82,71 +90,76 @@ class Batch:
     def put(self, entity: str, entity_id: str, values: dict[str, Any], new: bool = False) -> int:
         """Set fields of one record; returns how many operations were written.
 
-        ``new=True`` promises the record does not exist yet (saves a lookup per field).
+        ``new=True`` promises the record does not exist yet: no lookups, and absent
+        (None or empty) values are not logged, since absent is a new record's state.
         Fields whose value does not change write nothing.
         """
         spec = ENTITIES[entity]
         columns: dict[str, Any] = {}
-        written = 0
+        rows = []
         for name, value in values.items():
             if name not in spec.fields:
                 raise KeyError(f"{entity}.{name} is not a stored field")
             if new and (value is None or value == []):
-                continue  # absent is already the stored state of a new record
+                continue
             encoded = canonical(value)
-            heads: list[str] = []
+            seen: list[str] = []
             if not new:
-                rows = self._conn.execute(
-                    "SELECT h.op_id, o.value FROM heads h JOIN oplog o ON o.op_id = h.op_id "
-                    "WHERE h.entity_id = ? AND h.field = ?",
-                    (entity_id, name),
-                ).fetchall()
-                if len(rows) == 1 and rows[0][1] == encoded:
+                current = heads(field_ops(self._conn, entity_id, name))
+                if len(current) == 1 and current[0].value == encoded:
                     continue
-                heads = sorted(row[0] for row in rows)
-            self._append(entity, entity_id, name, encoded, heads)
+                seen = sorted(op.op_id for op in current)
+            rows.append(self._append(entity, entity_id, name, encoded, canonical(seen)))
             columns[name] = spec.column_value(name, value)
-            written += 1
-        if columns:
-            self._materialize(spec.table, entity_id, columns)
-            self.changes.entities.setdefault(entity, set()).add(entity_id)
-            self._cases_to_refresh.update(derived.cases_of(self._conn, entity, entity_id, columns))
-        return written
+        if not columns:
+            return 0
+        self._conn.executemany(
+            "INSERT INTO ops (commit_id, idx, entity, entity_id, field, value, seen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        if new:
+            commit = self._commit
+            assert commit is not None
+            derived_values = {"user": commit.user_id, "time": _iso(commit.hlc)}
+            columns |= {column: derived_values[source] for column, source in spec.created}
+        self._materialize(spec.table, entity_id, columns)
+        self.changes.entities.setdefault(entity, set()).add(entity_id)
+        self._cases_to_refresh.update(derived.cases_of(self._conn, entity, entity_id, columns))
+        return len(rows)
 
     def touch_case(self, case_id: str) -> None:
         """Ask for a case's derived data to be refreshed (e.g. a person's name changed)."""
         self._cases_to_refresh.add(case_id)
 
-    def _append(self, entity: str, entity_id: str, name: str, value: str, heads: list[str]) -> None:
-        state = self._state
-        state.seq += 1
-        op = Op(
-            op_id=new_id(),
-            device_id=state.device_id,
-            seq=state.seq,
-            hlc=self._clock.tick().encode(),
-            user_id=self._user_id,
-            entity=entity,
-            entity_id=entity_id,
-            field=name,
-            value=value,
-            seen=canonical(heads),
-            prev_hash=state.chain_head,
-        )
-        row = op.row()
-        self._conn.execute(f"INSERT INTO oplog ({COLUMNS}) VALUES ({', '.join('?' * 12)})", row)
-        if heads:
-            self._conn.executemany(
-                "DELETE FROM heads WHERE entity_id = ? AND field = ? AND op_id = ?",
-                [(entity_id, name, head) for head in heads],
+    def _append(
+        self, entity: str, entity_id: str, name: str, value: str, seen: str
+    ) -> tuple[Any, ...]:
+        if self._commit is None:
+            state = self._state
+            self._commit = Commit(
+                state.device_id,
+                state.seq + 1,
+                self._clock.tick().encode(),
+                self._user_id,
+                state.chain_head,
             )
-        self._conn.execute(
-            "INSERT INTO heads (entity, entity_id, field, op_id) VALUES (?, ?, ?, ?)",
-            (entity, entity_id, name, op.op_id),
-        )
-        state.chain_head = row[-1]
-        state.hlc = op.hlc
+            # The hash is known only when the batch ends; the row reserves the id.
+            self._commit_row = self._conn.execute(
+                "INSERT INTO commits (device_id, seq, hlc, user_id, prev_hash, hash) "
+                "VALUES (?, ?, ?, ?, ?, '')",
+                (
+                    state.device_id,
+                    self._commit.seq,
+                    self._commit.hlc,
+                    self._user_id,
+                    state.chain_head,
+                ),
+            ).lastrowid
+        op = (entity, entity_id, name, value, seen)
+        self._ops.append(op)
         self.changes.op_count += 1
+        return (self._commit_row, len(self._ops) - 1, *op)
 
     def _materialize(self, table: str, entity_id: str, columns: dict[str, Any]) -> None:
         names = list(columns)
@@ -159,15 +172,27 @@ class Batch:
         )
 
     def finish(self) -> None:
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        commit = self._commit
+        if commit is None:
+            return  # nothing changed: no commit, counters untouched except references
+        digest = commit.digest(self._ops)
+        self._conn.execute("UPDATE commits SET hash = ? WHERE id = ?", (digest, self._commit_row))
+        now = _iso(commit.hlc)
         for case_id in sorted(self._cases_to_refresh):
             derived.refresh_case(self._conn, case_id, now)
         self.changes.case_ids |= self._cases_to_refresh
-        self._state.save(self._conn)
+        self._state.seq = commit.seq
+        self._state.hlc = commit.hlc
+        self._state.chain_head = digest
+
+
+def _iso(hlc: str) -> str:
+    wall_ms = Timestamp.decode(hlc).wall_ms
+    return dt.datetime.fromtimestamp(wall_ms / 1000, dt.UTC).isoformat(timespec="seconds")
 
 
 class Writer:
-    def __init__(self, conn, user_id: str) -> None:
+    def __init__(self, conn: Connection, user_id: str) -> None:
         self._conn = conn
         self._user_id = user_id
         self._state = DeviceState.load(conn)
@@ -180,16 +205,16 @@ class Writer:
     @contextmanager
     def batch(self) -> Iterator[Batch]:
         saved = dataclasses.replace(self._state)
-        saved_clock = self._clock.last
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             batch = Batch(self._conn, self._state, self._clock, self._user_id)
             yield batch
             batch.finish()
+            self._state.save(self._conn)
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")
-            # The in-memory counters must match what is on disk again.
+            # The in-memory counters must match what is on disk again; the clock only
+            # moves forward, so it is not wound back.
             self._state = saved
-            self._clock = HybridClock(saved_clock)
             raise
