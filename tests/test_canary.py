@@ -129,3 +129,13 @@ def test_the_scan_would_see_a_plaintext_export(tmp_path: Path, session) -> None:
     path = export.export_json(session, tmp_path / "plain.json")
     assert json.loads(path.read_text(encoding="utf-8"))["cases"]
     assert _leaks(_files_under(tmp_path, start), canaries)
+
+
+def test_vault_files_are_owner_only(session, vault_dir: Path) -> None:
+    cases.add_case(session, {"title": "Anything"})  # makes the -wal and -shm files exist
+    files = [path for path in vault_dir.rglob("*") if path.is_file()]
+    assert {path.name for path in files} >= {"hrdesk.db", "hrdesk.db-wal", "keyslots.json"}
+    assert {path.name: path.stat().st_mode & 0o077 for path in files} == {
+        path.name: 0 for path in files
+    }
+    assert vault_dir.stat().st_mode & 0o077 == 0
