@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import groupby
 from typing import Any
 
 from hrdesk.core import vocab
@@ -67,9 +68,21 @@ def print_case(case: dict[str, Any]) -> None:
 
 
 def print_history(entries: list[dict[str, Any]]) -> None:
-    for entry in entries:
-        when = format_timestamp_ms(Timestamp.decode(entry["hlc"]).wall_ms)
-        change = json.dumps(entry["new"], ensure_ascii=False)
-        if entry["old"] is not None:
-            change = json.dumps(entry["old"], ensure_ascii=False) + " → " + change
-        print(f"{when}  {entry['user']}  {entry['entity']}.{entry['field']}: {change}")
+    """One block per saved change (when, who), one line per field: old → new."""
+    for (hlc, user), group in groupby(entries, key=lambda entry: (entry["hlc"], entry["user"])):
+        when = format_timestamp_ms(Timestamp.decode(hlc).wall_ms)
+        print(_("{when}  {user}").format(when=when, user=user))
+        for entry in group:
+            new = json.dumps(entry["new"], ensure_ascii=False)
+            if entry["old"] is None:
+                line = _("  {record}.{field}: {new}")
+            else:
+                line = _("  {record}.{field}: {old} → {new}")
+            print(
+                line.format(
+                    record=entry["entity"],
+                    field=entry["field"],
+                    old=json.dumps(entry["old"], ensure_ascii=False),
+                    new=new,
+                )
+            )

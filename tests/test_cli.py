@@ -421,9 +421,13 @@ def test_history_shows_who_changed_the_status_from_what_to_what(cli, recovery_ke
     result = cli("history", ref)
 
     assert result.code == 0
-    lines = [line for line in result.out.splitlines() if "case.status" in line]
-    assert len(lines) == 2
-    assert lines[1].endswith('admin  case.status: "open" → "closed"')
+    lines = result.out.splitlines()
+    status = [index for index, line in enumerate(lines) if "case.status" in line]
+    assert len(status) == 2
+    assert lines[status[1]] == '  case.status: "open" → "closed"'
+    # The change is headed by when and who: the last header line before it.
+    header = [line for line in lines[: status[1]] if not line.startswith("  ")][-1]
+    assert header.endswith("  admin")
 
 
 def test_history_json_lists_user_old_and_new_values(cli, recovery_key):
