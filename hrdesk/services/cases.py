@@ -14,24 +14,14 @@ from hrdesk.core.errors import NotFound, ValidationError
 from hrdesk.core.ids import new_id
 from hrdesk.i18n import _
 from hrdesk.store import queries
+from hrdesk.store.entities import ENTITIES
 from hrdesk.store.queries import CaseFilter
 from hrdesk.store.vault import Session
 from hrdesk.store.writer import Batch
 
 _CASE_SCALARS = ("title", "status", "priority", "sensitivity", "summary", "opened_on", "closed_on")
-_PERSON_FIELDS = (
-    "name",
-    "alias",
-    "sex",
-    "gender",
-    "birth_date",
-    "birth_year",
-    "age_range",
-    "nationality",
-    "languages",
-    "contact",
-    "vulnerabilities",
-)
+# A person's own fields are what the store keeps for a person (its registry).
+_PERSON_FIELDS = tuple(name for name in ENTITIES["person"].fields if name != "deleted")
 _INCIDENT_FIELDS = ("date", "date_precision", "place", "description", "violations")
 
 
