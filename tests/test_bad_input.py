@@ -704,3 +704,9 @@ def test_only_an_admin_resets_another_users_passphrase(cli, existing):
     )
     assert result.code == 1
     assert "administrator" in one_line_error(result)
+
+
+def test_a_malformed_date_filter_is_refused_by_the_command_line(cli, existing):
+    with pytest.raises(SystemExit) as stopped:
+        cli("case", "list", "--opened-from", "2026-13-01")
+    assert stopped.value.code == 2
