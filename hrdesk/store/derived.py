@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from hrdesk.store.connection import Connection
-from hrdesk.store.textfold import fold
+from hrdesk.store.textfold import fold, fold_key
 
 _OWN_CASE = {"involvement", "incident", "note", "consent"}
 
@@ -65,7 +65,7 @@ def refresh_case(conn: Connection, case_id: str, now: str) -> None:
     ).fetchall()
     violations = {v for _, _, listed in incidents for v in json.loads(listed or "[]")}
     terms = [("violation", v) for v in violations]
-    terms += [("tag", fold(t)) for t in json.loads(tags or "[]")]
+    terms += [("tag", fold_key(t)) for t in json.loads(tags or "[]")]
     terms += [("assigned", u) for u in json.loads(assigned or "[]")]
     conn.executemany(
         "INSERT OR IGNORE INTO case_terms (case_id, kind, term) VALUES (?, ?, ?)",

@@ -64,7 +64,8 @@ _V1 = (
         deleted INTEGER NOT NULL DEFAULT 0)""",
     "CREATE UNIQUE INDEX cases_ref ON cases (ref)",
     "CREATE INDEX cases_status ON cases (status, opened_on)",
-    "CREATE INDEX cases_opened ON cases (opened_on)",
+    # Newest-first lists walk this index and filter as they go (see CaseFilter.where).
+    "CREATE INDEX cases_list ON cases (opened_on, ref, status, priority, country, deleted)",
     "CREATE INDEX cases_country ON cases (country, opened_on)",
     """CREATE TABLE people (
         id TEXT PRIMARY KEY, name TEXT, alias TEXT, sex TEXT, gender TEXT,

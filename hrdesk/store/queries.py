@@ -9,7 +9,7 @@ from typing import Any
 from hrdesk.store import oplog
 from hrdesk.store.connection import Connection
 from hrdesk.store.entities import ENTITIES
-from hrdesk.store.textfold import fold, match_expression
+from hrdesk.store.textfold import fold_key, match_expression
 
 _CASE_COLUMNS = (
     "id",
@@ -39,7 +39,19 @@ class CaseFilter:
     opened_to: str | None = None
     include_deleted: bool = False
 
-    def where(self) -> tuple[str, list[Any]]:
+    def term_filters(self) -> list[tuple[str, list[str]]]:
+        return [
+            (kind, values)
+            for kind, values in (
+                ("violation", self.violation),
+                ("tag", [fold_key(t) for t in self.tag]),
+                ("assigned", self.assigned),
+            )
+            if values
+        ]
+
+    def where(self, rare: frozenset[str] = frozenset()) -> tuple[str, list[Any]]:
+        """SQL condition on ``cases c``; ``rare`` names term kinds matching few cases."""
         clauses: list[str] = []
         params: list[Any] = []
         if not self.include_deleted:
@@ -50,19 +62,26 @@ class CaseFilter:
             ("country", [v.upper() for v in self.country]),
         ):
             if values:
-                clauses.append(f"c.{column} IN ({', '.join('?' * len(values))})")
+                # Several statuses (open + active) match most cases: reading them all through
+                # the status index and sorting costs far more than walking the newest-first
+                # index (cases_list) until a page is full. Unary + keeps that index unused.
+                unindexed = "+" if len(values) > 1 and column != "country" else ""
+                clauses.append(f"{unindexed}c.{column} IN ({', '.join('?' * len(values))})")
                 params += values
-        for kind, values in (
-            ("violation", self.violation),
-            ("tag", [fold(t) for t in self.tag]),
-            ("assigned", self.assigned),
-        ):
-            if values:
+        for kind, values in self.term_filters():
+            terms = ", ".join("?" * len(values))
+            if kind in rare:
+                # Few matching cases: fetch them from the term index, then sort them.
                 clauses.append(
-                    "c.id IN (SELECT case_id FROM case_terms WHERE kind = ? AND term IN "
-                    f"({', '.join('?' * len(values))}))"
+                    f"c.id IN (SELECT case_id FROM case_terms WHERE kind = ? AND term IN ({terms}))"
                 )
-                params += [kind, *values]
+            else:
+                # Many: walk the newest-first index, one key probe per case, stop when full.
+                clauses.append(
+                    f"EXISTS (SELECT 1 FROM case_terms t WHERE t.kind = ? AND t.term IN ({terms})"
+                    " AND t.case_id = c.id)"
+                )
+            params += [kind, *values]
         if self.opened_from:
             clauses.append("c.opened_on >= ?")
             params.append(self.opened_from)
@@ -72,6 +91,24 @@ class CaseFilter:
         return (" AND ".join(clauses) or "1"), params
 
 
+RARE_TERM_CASES = 2_000
+
+
+def _where(conn: Connection, filters: CaseFilter) -> tuple[str, list[Any]]:
+    """The filter's condition, with each term filter in the form that suits how many
+    cases it matches (a capped count over one index range decides)."""
+    rare = set()
+    for kind, values in filters.term_filters():
+        (count,) = conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM case_terms WHERE kind = ? AND term IN "
+            f"({', '.join('?' * len(values))}) LIMIT ?)",
+            (kind, *values, RARE_TERM_CASES),
+        ).fetchone()
+        if count < RARE_TERM_CASES:
+            rare.add(kind)
+    return filters.where(frozenset(rare))
+
+
 def _summary(row: tuple[Any, ...]) -> dict[str, Any]:
     return dict(zip(_CASE_COLUMNS, row, strict=True))
 
@@ -79,7 +116,7 @@ def _summary(row: tuple[Any, ...]) -> dict[str, Any]:
 def list_cases(
     conn: Connection, filters: CaseFilter, limit: int = 50, offset: int = 0
 ) -> list[dict[str, Any]]:
-    where, params = filters.where()
+    where, params = _where(conn, filters)
     rows = conn.execute(
         f"SELECT {', '.join('c.' + c for c in _CASE_COLUMNS)} FROM cases c WHERE {where} "
         "ORDER BY c.opened_on DESC, c.ref DESC LIMIT ? OFFSET ?",
@@ -89,7 +126,7 @@ def list_cases(
 
 
 def count_cases(conn: Connection, filters: CaseFilter) -> int:
-    where, params = filters.where()
+    where, params = _where(conn, filters)
     return conn.execute(f"SELECT count(*) FROM cases c WHERE {where}", params).fetchone()[0]
 
 
@@ -100,7 +137,7 @@ def search_cases(
     expression = match_expression(query)
     if expression is None:
         return []
-    where, params = filters.where()
+    where, params = _where(conn, filters)
     rows = conn.execute(
         f"SELECT {', '.join('c.' + c for c in _CASE_COLUMNS)}, "
         "bm25(case_search, 10.0, 3.0, 6.0, 4.0, 2.0) AS rank "

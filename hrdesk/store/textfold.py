@@ -34,6 +34,16 @@ def fold(text: str) -> str:
     return text.casefold()
 
 
+_COMBINING_ACCENTS = re.compile("[\u0300-\u036f]")
+
+
+def fold_key(text: str) -> str:
+    """Like ``fold``, and without accents too (Marché = marche): for exact-match keys
+    such as tags, where the search index's own diacritic removal does not apply."""
+    stripped = _COMBINING_ACCENTS.sub("", unicodedata.normalize("NFD", fold(text)))
+    return unicodedata.normalize("NFC", stripped).strip()
+
+
 # Vowel signs and viramas are *inside* words in Indic scripts, Burmese and Khmer;
 # SQLite's tokenizer would split words at them, so they are declared word characters.
 WORD_MARKS = "".join(

@@ -28,7 +28,7 @@ from hrdesk.core.ids import new_device_tag, new_id
 from hrdesk.i18n import _
 from hrdesk.store import kdf
 from hrdesk.store.atomic import fsync_dir, make_private_dir
-from hrdesk.store.connection import Connection, connect
+from hrdesk.store.connection import Connection, checkpoint, connect
 from hrdesk.store.keyslots import KeySlots, check_passphrase_strength
 from hrdesk.store.migrations import migrate
 from hrdesk.store.oplog import GENESIS
@@ -85,6 +85,10 @@ class Session:
             raise VaultLocked(_("The vault is locked."))
         return bytes(self._raw_key)
 
+    def idle(self) -> None:
+        """Housekeeping for quiet moments (the GUI calls it when nothing is happening)."""
+        self.writer.checkpoint()
+
     @property
     def slots_path(self) -> Path:
         return self.path / SLOTS_NAME
@@ -92,6 +96,8 @@ class Session:
     def lock(self) -> None:
         """Close the connection and drop key material (best effort in Python)."""
         if self._conn is not None:
+            with contextlib.suppress(Exception):
+                checkpoint(self._conn, truncate=True)
             with contextlib.suppress(Exception):
                 self._conn.close()
             self._conn = None

@@ -25,9 +25,12 @@ from typing import Any
 from hrdesk.core.hlc import HybridClock, Timestamp
 from hrdesk.core.ids import case_reference
 from hrdesk.store import derived
-from hrdesk.store.connection import Connection
+from hrdesk.store.connection import Connection, checkpoint
 from hrdesk.store.entities import ENTITIES
 from hrdesk.store.oplog import Commit, canonical, field_ops, heads
+
+# About 30-60 MB of WAL: bounds its growth during bulk work such as demo data or imports.
+CHECKPOINT_OPS = 50_000
 
 
 @dataclass
@@ -197,6 +200,7 @@ class Writer:
         self._user_id = user_id
         self._state = DeviceState.load(conn)
         self._clock = HybridClock(Timestamp.decode(self._state.hlc))
+        self._ops_since_checkpoint = 0
 
     @property
     def device(self) -> DeviceState:
@@ -212,9 +216,17 @@ class Writer:
             batch.finish()
             self._state.save(self._conn)
             self._conn.execute("COMMIT")
+            self._ops_since_checkpoint += batch.changes.op_count
         except BaseException:
             self._conn.execute("ROLLBACK")
             # The in-memory counters must match what is on disk again; the clock only
             # moves forward, so it is not wound back.
             self._state = saved
             raise
+        if self._ops_since_checkpoint >= CHECKPOINT_OPS:
+            # A safety valve for long bulk work; interactive use checkpoints when idle.
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        checkpoint(self._conn)
+        self._ops_since_checkpoint = 0
