@@ -8,7 +8,6 @@ from functools import cache
 from babel import Locale, UnknownLocaleError, default_locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
-from babel.numbers import format_decimal
 
 
 @cache
@@ -31,7 +30,3 @@ def format_date(iso: str | None) -> str:
 def format_timestamp_ms(wall_ms: int) -> str:
     moment = dt.datetime.fromtimestamp(wall_ms / 1000, tz=dt.UTC).astimezone()
     return _format_datetime(moment, format="short", locale=current_locale())
-
-
-def format_number(value: float) -> str:
-    return format_decimal(value, locale=current_locale())

@@ -136,9 +136,6 @@ class KeySlots:
         new_slot = Slot(slot_id, user_id, params, draft.nonce, wrapped)
         self.slots = [slot for slot in self.slots if slot.user_id != user_id] + [new_slot]
 
-    def remove_user(self, user_id: str) -> None:
-        self.slots = [slot for slot in self.slots if slot.user_id != user_id]
-
     def user_ids(self) -> list[str]:
         return [slot.user_id for slot in self.slots]
 
