@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from hrdesk import cli_support
 from hrdesk.core import validate, vocab
 from hrdesk.core.errors import ValidationError
 from hrdesk.i18n import _
@@ -104,6 +105,8 @@ def build(version: str) -> argparse.ArgumentParser:
     unseal = sub.add_parser("unseal", help=_("decrypt a sealed export"))
     unseal.add_argument("file")
     unseal.add_argument("output")
+
+    cli_support.add_parsers(sub)
 
     demo = sub.add_parser("demo", help=_("fill a vault with synthetic demo cases"))
     demo.add_argument("--cases", type=int, default=200)

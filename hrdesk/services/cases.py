@@ -13,6 +13,8 @@ from hrdesk.core import casejson
 from hrdesk.core.errors import NotFound, ValidationError
 from hrdesk.core.ids import new_id
 from hrdesk.i18n import _
+from hrdesk.services import support
+from hrdesk.services.lookup import require_case, user_ids
 from hrdesk.store import queries
 from hrdesk.store.entities import ENTITIES
 from hrdesk.store.queries import CaseFilter
@@ -23,16 +25,6 @@ _CASE_SCALARS = ("title", "status", "priority", "sensitivity", "summary", "opene
 # A person's own fields are what the store keeps for a person (its registry).
 _PERSON_FIELDS = tuple(name for name in ENTITIES["person"].fields if name != "deleted")
 _INCIDENT_FIELDS = ("date", "date_precision", "place", "description", "violations")
-
-
-def _user_ids(session: Session, names: list[str], path: str) -> list[str]:
-    by_name = {name: user_id for user_id, name in queries.user_names(session.conn).items()}
-    ids = []
-    for index, name in enumerate(names):
-        if name not in by_name:
-            raise ValidationError(f"{path}[{index}]", _("is not a user of this vault"))
-        ids.append(by_name[name])
-    return ids
 
 
 def add_case(session: Session, data: Any, today: dt.date | None = None) -> dict[str, Any]:
@@ -48,7 +40,7 @@ def add_cases(session: Session, items: list[Any], today: dt.date | None = None) 
     for index, data in enumerate(items):
         try:
             case = casejson.parse_new_case(data, today)
-            case["assigned"] = _user_ids(session, case.get("assigned", []), "assigned")
+            case["assigned"] = user_ids(session, case.get("assigned", []), "assigned")
         except ValidationError as err:
             if len(items) == 1:
                 raise
@@ -147,26 +139,19 @@ def _write_new_note(batch: Batch, case_id: str, note: dict[str, Any]) -> None:
     )
 
 
-def _require_case(session: Session, ref: str) -> str:
-    case_id = queries.case_id_by_ref(session.conn, ref)
-    if case_id is None:
-        raise NotFound(_("No case with reference {ref}.").format(ref=ref))
-    return case_id
-
-
 def update_case(
     session: Session, ref: str, data: Any, today: dt.date | None = None
 ) -> dict[str, Any]:
     """Apply a partial update (docs/case-json.md); returns the updated case."""
     today = today or dt.date.today()
-    case_id = _require_case(session, ref)
+    case_id = require_case(session, ref)
     conn = session.conn
     update = casejson.parse_case_update(data, today)
     stored = queries.get_case(conn, case_id) or {}
     labels = queries.involvement_labels(conn, case_id)
     casejson.check_update_references(update, set(labels), stored.get("opened_on", ""))
     if "assigned" in update:
-        update["assigned"] = _user_ids(session, update["assigned"], "assigned")
+        update["assigned"] = user_ids(session, update["assigned"], "assigned")
     _check_children_exist(session, case_id, update)
 
     with session.writer.batch() as batch:
@@ -251,17 +236,23 @@ def get_case(session: Session, case_id: str) -> dict[str, Any]:
     case = queries.get_case(session.conn, case_id)
     if case is None:
         raise NotFound(_("No such case."))
+    services = support.services_of_case(session, case_id)
+    if services:
+        case["services"] = services
+    followups = support.followups_of_case(session, case_id)
+    if followups:
+        case["followups"] = followups
     return case
 
 
 def show_case(session: Session, ref: str) -> dict[str, Any]:
-    return get_case(session, _require_case(session, ref))
+    return get_case(session, require_case(session, ref))
 
 
 def resolve_filter(session: Session, filters: CaseFilter, assigned_names: list[str]) -> CaseFilter:
     """Assigned caseworkers are given by name; the store filters by id."""
     if assigned_names:
-        filters.assigned = _user_ids(session, assigned_names, "assigned")
+        filters.assigned = user_ids(session, assigned_names, "assigned")
     return filters
 
 
@@ -278,4 +269,4 @@ def search(
 
 
 def history(session: Session, ref: str) -> list[dict[str, Any]]:
-    return queries.case_history(session.conn, _require_case(session, ref))
+    return queries.case_history(session.conn, require_case(session, ref))

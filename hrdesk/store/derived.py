@@ -10,7 +10,7 @@ from typing import Any
 from hrdesk.store.connection import Connection
 from hrdesk.store.textfold import fold, fold_key
 
-_OWN_CASE = {"involvement", "incident", "note", "consent"}
+_OWN_CASE = {"involvement", "incident", "note", "consent", "service", "followup"}
 
 
 def cases_of(
@@ -41,6 +41,8 @@ _TABLES = {
     "incident": "incidents",
     "note": "notes",
     "consent": "consents",
+    "service": "services",
+    "followup": "followups",
 }
 
 

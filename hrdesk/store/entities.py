@@ -81,6 +81,25 @@ ENTITIES: dict[str, Entity] = {
             created=(("author_id", "user"), ("created_at", "time")),
         ),
         _entity(
+            "provider",
+            "providers",
+            "name services area languages contact notes deleted",
+            lists="services languages",
+        ),
+        _entity(
+            "service",
+            "services",
+            "case_id involvement_id type provider_id status requested_on started_on "
+            "completed_on outcome consent_override deleted",
+            created=(("created_by", "user"), ("created_at", "time")),
+        ),
+        _entity(
+            "followup",
+            "followups",
+            "case_id service_id due_on text assignee_id done_on deleted",
+            created=(("created_by", "user"),),
+        ),
+        _entity(
             "consent",
             "consents",
             "person_id case_id scope granted date withdrawn_on note deleted",

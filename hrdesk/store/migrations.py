@@ -112,7 +112,34 @@ _V1 = (
     + """'")""",
 )
 
-STEPS: tuple[Step, ...] = (Step(1, "initial schema", _V1),)
+_V2 = (
+    # Partner organizations that services are referred to, reusable across cases.
+    """CREATE TABLE providers (
+        id TEXT PRIMARY KEY, name TEXT, services TEXT, area TEXT, languages TEXT,
+        contact TEXT, notes TEXT, deleted INTEGER NOT NULL DEFAULT 0)""",
+    # Help given or arranged for a person of a case; provider NULL = our organization.
+    """CREATE TABLE services (
+        id TEXT PRIMARY KEY, case_id TEXT REFERENCES cases (id),
+        involvement_id TEXT REFERENCES involvements (id), type TEXT,
+        provider_id TEXT REFERENCES providers (id), status TEXT, requested_on TEXT,
+        started_on TEXT, completed_on TEXT, outcome TEXT, consent_override TEXT,
+        created_by TEXT, created_at TEXT, deleted INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE INDEX services_case ON services (case_id)",
+    "CREATE INDEX services_status ON services (status, type)",
+    # Dated tasks on a case or one of its services; the coordinator's daily view.
+    """CREATE TABLE followups (
+        id TEXT PRIMARY KEY, case_id TEXT REFERENCES cases (id),
+        service_id TEXT REFERENCES services (id), due_on TEXT, text TEXT,
+        assignee_id TEXT, done_on TEXT, created_by TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE INDEX followups_open ON followups (done_on, due_on)",
+    "CREATE INDEX followups_case ON followups (case_id)",
+)
+
+STEPS: tuple[Step, ...] = (
+    Step(1, "initial schema", _V1),
+    Step(2, "support services, providers and follow-ups", _V2),
+)
 LATEST = STEPS[-1].version
 
 

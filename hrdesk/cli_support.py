@@ -1,0 +1,116 @@
+"""``hrdesk service|provider|followup|followups``: support services on the command line."""
+
+from __future__ import annotations
+
+import argparse
+
+from hrdesk.cli_output import print_json
+from hrdesk.core import vocab
+from hrdesk.i18n import _
+from hrdesk.i18n.formatting import format_date
+from hrdesk.services import support
+from hrdesk.store.vault import Session
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    service = sub.add_parser("service", help=_("support services given or arranged"))
+    actions = service.add_subparsers(dest="service_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help=_("add a service to a case from JSON"))
+    add.add_argument("ref")
+    add.add_argument("--json", required=True, metavar="FILE", help=_("file, or - for stdin"))
+    update = actions.add_parser("update", help=_("change a service (status, outcome…)"))
+    update.add_argument("id")
+    update.add_argument("--json", required=True, metavar="FILE", help=_("file, or - for stdin"))
+    listing = actions.add_parser("list", help=_("list services"))
+    listing.add_argument("--status", action="append", choices=vocab.slugs("service-status"))
+    listing.add_argument("--type", action="append", choices=vocab.slugs("service-type"))
+    listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+
+    provider = sub.add_parser("provider", help=_("the directory of partner organizations"))
+    p_actions = provider.add_subparsers(dest="provider_command", metavar="ACTION", required=True)
+    p_add = p_actions.add_parser("add", help=_("add a provider from JSON"))
+    p_add.add_argument("--json", required=True, metavar="FILE", help=_("file, or - for stdin"))
+    p_list = p_actions.add_parser("list", help=_("list providers"))
+    p_list.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+
+    followup = sub.add_parser("followup", help=_("add or complete a follow-up"))
+    f_actions = followup.add_subparsers(dest="followup_command", metavar="ACTION", required=True)
+    f_add = f_actions.add_parser("add", help=_("add a follow-up to a case from JSON"))
+    f_add.add_argument("ref")
+    f_add.add_argument("--json", required=True, metavar="FILE", help=_("file, or - for stdin"))
+    f_done = f_actions.add_parser("done", help=_("mark a follow-up as done"))
+    f_done.add_argument("id")
+
+    followups = sub.add_parser("followups", help=_("open follow-ups: overdue, today, this week"))
+    window = followups.add_mutually_exclusive_group()
+    window.add_argument("--overdue", dest="window", action="store_const", const="overdue")
+    window.add_argument("--today", dest="window", action="store_const", const="today")
+    window.add_argument("--due-week", dest="window", action="store_const", const="week")
+    followups.add_argument("--assignee", help=_("user name"))
+    followups.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+
+
+def cmd_service(args: argparse.Namespace, session: Session, read_json) -> int:
+    if args.service_command == "add":
+        print_json(support.add_service(session, args.ref, read_json(args.json)))
+    elif args.service_command == "update":
+        print_json(support.update_service(session, args.id, read_json(args.json)))
+    else:
+        found = support.list_services(session, args.status, args.type, args.limit)
+        if args.as_json:
+            print_json(found)
+        for service in [] if args.as_json else found:
+            print(
+                "  ".join(
+                    [
+                        service["case_ref"],
+                        vocab.label("service-type", service["type"]),
+                        vocab.label("service-status", service["status"]),
+                        service.get("provider") or _("our organization"),
+                        service["person"],
+                    ]
+                )
+            )
+    return 0
+
+
+def cmd_provider(args: argparse.Namespace, session: Session, read_json) -> int:
+    if args.provider_command == "add":
+        print_json(support.add_provider(session, read_json(args.json)))
+    elif args.as_json:
+        print_json(support.list_providers(session))
+    else:
+        for provider in support.list_providers(session):
+            offered = ", ".join(vocab.label("service-type", s) for s in provider["services"])
+            print(f"{provider['name']}  {provider.get('area') or ''}  {offered}")
+    return 0
+
+
+def cmd_followup(args: argparse.Namespace, session: Session, read_json) -> int:
+    if args.followup_command == "add":
+        print_json(support.add_followup(session, args.ref, read_json(args.json)))
+    else:
+        print_json(support.complete_followup(session, args.id))
+    return 0
+
+
+def cmd_followups(args: argparse.Namespace, session: Session, read_json) -> int:
+    found = support.followups(session, args.window, args.assignee)
+    if args.as_json:
+        print_json(found)
+    elif not found:
+        print(_("No open follow-ups."))
+    for item in [] if args.as_json else found:
+        print(
+            f"{format_date(item['due_on'])}  {item['case_ref']}  {item['assignee']}  {item['text']}"
+        )
+    return 0
+
+
+COMMANDS = {
+    "service": cmd_service,
+    "provider": cmd_provider,
+    "followup": cmd_followup,
+    "followups": cmd_followups,
+}
