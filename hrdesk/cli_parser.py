@@ -5,16 +5,9 @@ from __future__ import annotations
 import argparse
 
 from hrdesk import cli_support
-from hrdesk.core import validate, vocab
-from hrdesk.core.errors import ValidationError
+from hrdesk.cli_parser_types import date_argument
+from hrdesk.core import vocab
 from hrdesk.i18n import _
-
-
-def _iso_date(text: str) -> str:
-    try:
-        return validate.date(text, "")
-    except ValidationError as err:
-        raise argparse.ArgumentTypeError(err.detail) from None
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
@@ -25,8 +18,8 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--country", action="append", help=_("ISO 3166 code, e.g. SD"))
     group.add_argument("--tag", action="append")
     group.add_argument("--assigned", action="append", help=_("user name"))
-    group.add_argument("--opened-from", metavar="YYYY-MM-DD", type=_iso_date)
-    group.add_argument("--opened-to", metavar="YYYY-MM-DD", type=_iso_date)
+    group.add_argument("--opened-from", metavar="YYYY-MM-DD", type=date_argument)
+    group.add_argument("--opened-to", metavar="YYYY-MM-DD", type=date_argument)
     parser.add_argument("--limit", type=int, default=50)
     parser.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
 

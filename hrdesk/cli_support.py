@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
 from hrdesk.cli_output import print_json
+from hrdesk.cli_parser_types import date_argument
 from hrdesk.core import vocab
 from hrdesk.i18n import _
 from hrdesk.i18n.formatting import format_date
-from hrdesk.services import support
+from hrdesk.services import consent, support
 from hrdesk.store.vault import Session
 
 
@@ -41,6 +43,26 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     f_add.add_argument("--json", required=True, metavar="FILE", help=_("file, or - for stdin"))
     f_done = f_actions.add_parser("done", help=_("mark a follow-up as done"))
     f_done.add_argument("id")
+
+    consent = sub.add_parser("consent", help=_("what a person agreed to, and withdrawal"))
+    c_actions = consent.add_subparsers(dest="consent_command", metavar="ACTION", required=True)
+    c_add = c_actions.add_parser("add", help=_("record a consent (or a refusal)"))
+    c_add.add_argument("ref")
+    c_add.add_argument("--person", required=True, help=_("name or alias in the case"))
+    c_add.add_argument("--scope", required=True, choices=vocab.slugs("consent-scope"))
+    c_add.add_argument("--refused", action="store_true", help=_("record a refusal"))
+    c_add.add_argument("--date", type=date_argument, metavar="YYYY-MM-DD")
+    c_add.add_argument("--note", help=_("how consent was obtained"))
+    c_withdraw = c_actions.add_parser("withdraw", help=_("record that a consent was withdrawn"))
+    c_withdraw.add_argument("id")
+    c_withdraw.add_argument("--date", type=date_argument, metavar="YYYY-MM-DD")
+    c_list = c_actions.add_parser("list", help=_("consents of a case's people"))
+    c_list.add_argument("ref")
+    c_list.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+    c_check = c_actions.add_parser("check", help=_("is consent in force? (exit 0 yes, 1 no)"))
+    c_check.add_argument("ref")
+    c_check.add_argument("--person", required=True, help=_("name or alias in the case"))
+    c_check.add_argument("--scope", required=True, choices=vocab.slugs("consent-scope"))
 
     followups = sub.add_parser("followups", help=_("open follow-ups: overdue, today, this week"))
     window = followups.add_mutually_exclusive_group()
@@ -108,7 +130,35 @@ def cmd_followups(args: argparse.Namespace, session: Session, read_json) -> int:
     return 0
 
 
+def cmd_consent(args: argparse.Namespace, session: Session, read_json) -> int:
+    day = dt.date.fromisoformat(args.date) if getattr(args, "date", None) else None
+    if args.consent_command == "add":
+        consent_id = consent.record(
+            session, args.ref, args.person, args.scope, not args.refused, day, args.note
+        )
+        print_json({"id": consent_id})
+    elif args.consent_command == "withdraw":
+        consent.withdraw(session, args.id, day)
+        print(_("Consent withdrawn."))
+    elif args.consent_command == "list":
+        people = consent.of_case(session, args.ref)
+        if args.as_json:
+            print_json(people)
+        for person in [] if args.as_json else people:
+            granted = [
+                vocab.label("consent-scope", s) for s, ok in person["in_force"].items() if ok
+            ]
+            print(f"{person['person']}: {', '.join(granted) or _('no consent in force')}")
+    else:
+        _case_id, person_id = consent.person_in_case(session, args.ref, args.person)
+        allowed = consent.may(session, person_id, args.scope)
+        print(_("yes") if allowed else _("no"))
+        return 0 if allowed else 1
+    return 0
+
+
 COMMANDS = {
+    "consent": cmd_consent,
     "service": cmd_service,
     "provider": cmd_provider,
     "followup": cmd_followup,

@@ -83,6 +83,13 @@ def consents_of_person(conn: Connection, person_id: str) -> list[ConsentRecord]:
     ]
 
 
+def consent_exists(conn: Connection, consent_id: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM consents WHERE id = ? AND deleted = 0", (consent_id,)
+    ).fetchone()
+    return row is not None
+
+
 _PROVIDER_COLUMNS = ("id", "name", "services", "area", "languages", "contact", "notes")
 
 
