@@ -305,3 +305,96 @@ def test_the_cli_runs_services_providers_and_followups(cli, session) -> None:
     assert cli("followup", "done", item["id"]).code == 0
     assert json.loads(cli("followups", "--overdue", "--json").out) == []
     assert "Legal Clinic" in cli("provider", "list").out
+
+
+# -- services inside the case JSON (docs/case-json.md) ------------------------------------
+
+
+def _with_services(services, consents=()) -> dict:
+    return {
+        "title": "Detention of market traders",
+        "people": [
+            {"name": "Amina Yusuf", "role": "victim", "consents": list(consents)},
+            {"name": "Unit 7 police", "role": "alleged-perpetrator", "actor_type": "state"},
+        ],
+        "services": services,
+    }
+
+
+def test_case_json_services_are_created_with_their_providers_and_followups(session) -> None:
+    case = cases.add_case(
+        session,
+        _with_services(
+            [
+                {
+                    "type": "legal-aid",
+                    "person": "Amina Yusuf",
+                    "status": "in-progress",
+                    "follow_up_on": "2026-03-15",
+                },
+                {
+                    "type": "medical",
+                    "person": "Amina Yusuf",
+                    "provider": "Omdurman Clinic",
+                    "status": "referred",
+                },
+            ],
+            consents=[{"scope": "refer-providers", "granted": True, "date": "2026-03-01"}],
+        ),
+        today=TODAY,
+    )
+    shown = [(s["type"], s.get("provider"), s["status"]) for s in case["services"]]
+    assert shown == [("legal-aid", None, "in-progress"), ("medical", "Omdurman Clinic", "referred")]
+    assert [p["name"] for p in support.list_providers(session)] == ["Omdurman Clinic"]
+    assert [f["due_on"] for f in case["followups"]] == ["2026-03-15"]
+
+
+def test_case_json_referral_without_consent_is_refused_whole(session) -> None:
+    with pytest.raises(ValidationError) as refused:
+        cases.add_case(
+            session,
+            _with_services(
+                [
+                    {
+                        "type": "shelter",
+                        "person": "Amina Yusuf",
+                        "provider": "Safe House",
+                        "status": "referred",
+                    }
+                ]
+            ),
+        )
+    assert refused.value.path == "services[0].status"
+    assert cases.list_cases(session, cases.CaseFilter()) == []
+    assert support.list_providers(session) == []
+
+
+@pytest.mark.parametrize(
+    ("service", "path"),
+    [
+        ({"type": "shelter", "person": "Nobody"}, "services[0].person"),
+        ({"type": "shelter", "person": "Unit 7 police"}, "services[0].person"),
+        ({"type": "haircut", "person": "Amina Yusuf"}, "services[0].type"),
+        ({"type": "shelter", "person": "Amina Yusuf", "colour": "red"}, "services[0].colour"),
+        (
+            {
+                "type": "shelter",
+                "person": "Amina Yusuf",
+                "requested_on": "2026-03-05",
+                "started_on": "2026-03-01",
+            },
+            "services[0].started_on",
+        ),
+    ],
+)
+def test_case_json_service_errors_name_the_field(session, service, path) -> None:
+    with pytest.raises(ValidationError) as refused:
+        cases.add_case(session, _with_services([service]))
+    assert refused.value.path == path
+
+
+def test_services_are_not_changed_through_a_case_update(session) -> None:
+    ref = cases.add_case(session, _with_services([]))["ref"]
+    with pytest.raises(ValidationError, match="hrdesk service") as refused:
+        cases.update_case(session, ref, {"services": [{"type": "medical"}]})
+    assert refused.value.path == "services"

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from hrdesk.core import supportjson, workflow
 from hrdesk.core import validate as v
 from hrdesk.core.errors import ValidationError
 from hrdesk.i18n import _
@@ -123,6 +124,8 @@ _CASE = {
     "people": v.list_of(lambda item, path: v.fields(item, path, _PERSON)),
     "incidents": v.list_of(lambda item, path: v.fields(item, path, _INCIDENT)),
     "notes": v.list_of(lambda item, path: v.fields(item, path, _NOTE)),
+    # Validated with their defaults in parse_new_case (they need today's date).
+    "services": v.list_of(lambda item, path: item),
 }
 
 CASE_KEYS = frozenset(_CASE)
@@ -154,7 +157,40 @@ def parse_new_case(data: Any, today: dt.date) -> dict[str, Any]:
         note.setdefault("confidential", False)
     _check_dates(case, case["opened_on"])
     _check_references(case, known_names=set())
+    case["services"] = [
+        _check_service(
+            case,
+            supportjson.parse_new_service(item, today, f"services[{index}]"),
+            f"services[{index}]",
+            today,
+        )
+        for index, item in enumerate(case.get("services", []))
+    ]
     return case
+
+
+def _check_service(
+    case: dict[str, Any], service: dict[str, Any], path: str, today: dt.date
+) -> dict[str, Any]:
+    """The person must be a person (not an actor) of this case; handing the service to
+    a provider needs that person's consent given here, or an override."""
+    person = next(
+        (p for p in case.get("people", []) if service["person"] in (p.get("name"), p.get("alias"))),
+        None,
+    )
+    if person is None or "actor_type" in person:
+        raise ValidationError(
+            f"{path}.person", _("is not the name or alias of a person in this case")
+        )
+    if service.get("provider") and service["status"] in workflow.HANDED_OVER:
+        records = [
+            workflow.ConsentRecord(c["scope"], c["granted"], c["date"], c.get("withdrawn_on"))
+            for c in person.get("consents", [])
+        ]
+        workflow.check_referral_allowed(
+            records, today.isoformat(), service.get("consent_override"), f"{path}.status"
+        )
+    return service
 
 
 def parse_case_update(data: Any, today: dt.date) -> dict[str, Any]:
@@ -166,6 +202,11 @@ def parse_case_update(data: Any, today: dt.date) -> dict[str, Any]:
                     assigned_key, _("is assigned by hrdesk and cannot be changed")
                 )
     case = v.fields(data, "", _CASE)
+    if "services" in case:
+        raise ValidationError(
+            "services",
+            _("services are changed with “hrdesk service add” and “hrdesk service update”"),
+        )
     for index, person in enumerate(case.get("people", [])):
         path = f"people[{index}]"
         if "id" not in person and person.get("deleted"):

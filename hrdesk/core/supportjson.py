@@ -54,11 +54,11 @@ _FOLLOWUP = {
 }
 
 
-def parse_new_service(data: Any, today: dt.date) -> dict[str, Any]:
-    service = v.fields(data, "", _SERVICE, required=("type", "person"))
+def parse_new_service(data: Any, today: dt.date, path: str = "") -> dict[str, Any]:
+    service = v.fields(data, path, _SERVICE, required=("type", "person"))
     service.setdefault("status", "planned")
     service.setdefault("requested_on", today.isoformat())
-    _check_dates(service)
+    _check_dates(service, path)
     return service
 
 
@@ -77,9 +77,10 @@ def parse_followup(data: Any) -> dict[str, Any]:
     return v.fields(data, "", _FOLLOWUP, required=("due_on", "text"))
 
 
-def _check_dates(service: dict[str, Any]) -> None:
+def _check_dates(service: dict[str, Any], path: str = "") -> None:
+    prefix = f"{path}." if path else ""
     started, completed = service.get("started_on"), service.get("completed_on")
     if started and started < service["requested_on"]:
-        raise ValidationError("started_on", _("cannot be before requested_on"))
+        raise ValidationError(f"{prefix}started_on", _("cannot be before requested_on"))
     if completed and completed < (started or service["requested_on"]):
-        raise ValidationError("completed_on", _("cannot be before the service started"))
+        raise ValidationError(f"{prefix}completed_on", _("cannot be before the service started"))

@@ -27,6 +27,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 FINAL = frozenset(status for status, moves in TRANSITIONS.items() if not moves)
 OPEN = frozenset(TRANSITIONS) - FINAL
+# Statuses in which a service is in a provider's hands: with an external provider,
+# reaching one of them is a referral.
+HANDED_OVER = frozenset({"referred", "accepted", "in-progress", "completed"})
 
 
 def check_transition(current: str, new: str, path: str = "status") -> None:

@@ -49,11 +49,11 @@ def add_cases(session: Session, items: list[Any], today: dt.date | None = None) 
     ids = []
     with session.writer.batch() as batch:
         for case in parsed:
-            ids.append(_write_new_case(batch, case))
+            ids.append(_write_new_case(session, batch, case, today))
     return ids
 
 
-def _write_new_case(batch: Batch, case: dict[str, Any]) -> str:
+def _write_new_case(session: Session, batch: Batch, case: dict[str, Any], today: dt.date) -> str:
     case_id = new_id()
     ref = batch.next_case_ref(dt.date.fromisoformat(case["opened_on"]))
     location = case.get("location", {})
@@ -75,6 +75,11 @@ def _write_new_case(batch: Batch, case: dict[str, Any]) -> str:
         _write_new_incident(batch, case_id, incident, labels)
     for note in case.get("notes", []):
         _write_new_note(batch, case_id, note)
+    for service in case.get("services", []):
+        provider_id = support.provider_for_import(session, batch, service.get("provider"))
+        support.write_new_service(
+            batch, case_id, labels[service["person"]], provider_id, service, today
+        )
     return case_id
 
 

@@ -22,7 +22,6 @@ from hrdesk.store.vault import Session
 from hrdesk.store.writer import Batch
 
 OWN_ORGANIZATION = None  # provider_id of services our organization gives itself
-_HANDED_OVER = frozenset({"referred", "accepted", "in-progress", "completed"})
 
 
 # -- providers ----------------------------------------------------------------------------
@@ -56,6 +55,53 @@ def _provider_id(session: Session, name: str | None) -> str | None:
 # -- services -----------------------------------------------------------------------------
 
 
+def provider_for_import(session: Session, batch: Batch, name: str | None) -> str | None:
+    """The provider of that name, added to the directory if it is not there yet."""
+    if name is None:
+        return OWN_ORGANIZATION
+    provider_id = support_queries.provider_by_name(session.conn, name)
+    if provider_id is None:
+        provider_id = new_id()
+        batch.put("provider", provider_id, {"name": name}, new=True)
+    return provider_id
+
+
+def write_new_service(
+    batch: Batch,
+    case_id: str,
+    involvement_id: str,
+    provider_id: str | None,
+    service: dict[str, Any],
+    today: dt.date,
+) -> str:
+    """Write a validated new service (and its follow-up, if dated) in ``batch``."""
+    service_id = new_id()
+    values = {
+        "case_id": case_id,
+        "involvement_id": involvement_id,
+        "type": service["type"],
+        "provider_id": provider_id,
+        "status": service["status"],
+        "requested_on": service["requested_on"],
+        "started_on": service.get("started_on"),
+        "completed_on": service.get("completed_on"),
+        "outcome": service.get("outcome"),
+        "consent_override": service.get("consent_override"),
+    }
+    _date_status(values, service["status"], today)
+    batch.put("service", service_id, values, new=True)
+    if service.get("follow_up_on"):
+        _new_followup(
+            batch,
+            case_id,
+            service_id,
+            service["follow_up_on"],
+            _("Follow up on the service"),
+            batch.user_id,
+        )
+    return service_id
+
+
 def add_service(
     session: Session, ref: str, data: Any, today: dt.date | None = None
 ) -> dict[str, Any]:
@@ -73,31 +119,8 @@ def add_service(
     provider_id = _provider_id(session, service.get("provider"))
     status = service["status"]
     _check_handover(session, person_id, provider_id, status, service, today)
-    service_id = new_id()
-    values = {
-        "case_id": case_id,
-        "involvement_id": involvement_id,
-        "type": service["type"],
-        "provider_id": provider_id,
-        "status": status,
-        "requested_on": service["requested_on"],
-        "started_on": service.get("started_on"),
-        "completed_on": service.get("completed_on"),
-        "outcome": service.get("outcome"),
-        "consent_override": service.get("consent_override"),
-    }
-    _date_status(values, status, today)
     with session.writer.batch() as batch:
-        batch.put("service", service_id, values, new=True)
-        if service.get("follow_up_on"):
-            _new_followup(
-                batch,
-                case_id,
-                service_id,
-                service["follow_up_on"],
-                _("Follow up on the service"),
-                batch.user_id,
-            )
+        service_id = write_new_service(batch, case_id, involvement_id, provider_id, service, today)
     return get_service(session, service_id)
 
 
@@ -152,7 +175,7 @@ def _check_handover(
     today: dt.date,
 ) -> None:
     """Handing a service to an external provider is a referral: consent or override."""
-    if provider_id is OWN_ORGANIZATION or status not in _HANDED_OVER:
+    if provider_id is OWN_ORGANIZATION or status not in workflow.HANDED_OVER:
         return
     records = support_queries.consents_of_person(session.conn, person_id)
     workflow.check_referral_allowed(records, today.isoformat(), service.get("consent_override"))
