@@ -34,10 +34,21 @@ CASE_KEYS = {
     "people",
     "incidents",
     "notes",
+    "services",
 }
-# Assigned by hrdesk (`id`, `ref`, timestamps), or needing a vault (`assigned`), or not in the
-# case JSON at all (`services`): demo data never carries them.
-NEVER = {"id", "ref", "created_at", "updated_at", "assigned", "services"}
+# Assigned by hrdesk (`id`, `ref`, timestamps), or needing a vault (`assigned`): demo data
+# never carries them.
+NEVER = {"id", "ref", "created_at", "updated_at", "assigned"}
+SERVICE_KEYS = {
+    "type",
+    "person",
+    "provider",
+    "status",
+    "requested_on",
+    "started_on",
+    "completed_on",
+    "follow_up_on",
+}
 LOCATION_KEYS = {"country", "region", "locality"}
 ACTOR_KEYS = {"name", "alias", "role", "actor_type"}
 PERSON_ONLY_KEYS = {
@@ -181,6 +192,31 @@ def test_structure_is_plausible(cases: list[dict[str, Any]]) -> None:
     assert any(
         c["scope"] == "share-dossiers" for p in _people(cases) for c in p.get("consents", [])
     )
+
+
+def test_services_are_plausible_and_referred_only_with_consent(
+    cases: list[dict[str, Any]],
+) -> None:
+    services = [(case, service) for case in cases for service in case.get("services", [])]
+    assert len(services) > 200
+    for case, service in services:
+        assert set(service) <= SERVICE_KEYS
+        assert service["type"] in VOCAB["service-type"]
+        assert service["status"] in VOCAB["service-status"]
+        person = next(p for p in case["people"] if p.get("name") == service["person"])
+        assert "actor_type" not in person
+        if "provider" in service:
+            assert any(
+                c["scope"] == "refer-providers" and c["granted"] and "withdrawn_on" not in c
+                for c in person.get("consents", [])
+            )
+        dates = [service[k] for k in ("requested_on", "started_on", "completed_on") if k in service]
+        assert dates == sorted(dates) and case["opened_on"] <= dates[0]
+        assert ("completed_on" in service) == (service["status"] == "completed")
+    statuses = {service["status"] for _case, service in services}
+    assert {"planned", "referred", "in-progress", "completed"} <= statuses
+    assert any("provider" in s for _c, s in services)
+    assert any("follow_up_on" in s for _c, s in services)
 
 
 def test_vocabulary_slugs_are_valid(cases: list[dict[str, Any]]) -> None:

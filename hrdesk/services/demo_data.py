@@ -159,6 +159,28 @@ _ROLE_SHARES = MappingProxyType(
 )
 # After the victims: who else typically appears in a case, and how often.
 _OTHER_ROLES = (("relative", 0.2), ("witness", 0.3), ("source", 0.12), ("representative", 0.05))
+
+# Help that fits each scenario, and partner organizations it can be referred to.
+_SERVICE_TYPES = {
+    "detention": ("legal-aid", "psychosocial", "documentation"),
+    "disappearance": ("legal-aid", "family-tracing", "psychosocial"),
+    "displacement": ("shelter", "emergency-aid", "livelihood"),
+    "defender": ("protection-relocation", "legal-aid", "psychosocial"),
+    "assembly": ("legal-aid", "medical"),
+    "expression": ("legal-aid", "advocacy"),
+    "services": ("emergency-aid", "education", "livelihood"),
+    "killing": ("psychosocial", "legal-aid", "emergency-aid"),
+    "sgbv": ("medical", "psychosocial", "shelter", "legal-aid"),
+    "child_recruitment": ("psychosocial", "education", "family-tracing"),
+}
+_PROVIDERS = (
+    "Legal Aid Clinic, {locality}",
+    "Community Health Centre, {locality}",
+    "Women's Shelter Network, {region}",
+    "Trauma Counselling Centre, {region}",
+)
+_OPEN_SERVICE = _table((("planned", 2), ("in-progress", 4), ("completed", 3), ("cancelled", 0.3)))
+_require("service-type", (t for types in _SERVICE_TYPES.values() for t in types))
 _COUNT_0_TO_3 = _table(((0, 20), (1, 35), (2, 30), (3, 15)))
 _require("consent-scope", (scope for scope, _ in _CONSENT_SHARES))
 _require("role", [*_ROLE_SHARES, "alleged-perpetrator"])
@@ -322,7 +344,52 @@ class _Builder:
         notes = self._notes(case["sensitivity"] == "restricted")
         if notes:
             case["notes"] = notes
+        services = self._services(people, closed is not None)
+        if services:
+            case["services"] = services
         return case
+
+    def _services(self, people: list[dict[str, Any]], closed: bool) -> list[dict[str, Any]]:
+        """0-2 services for people who can receive help; referred to a partner only
+        with the person's consent to be referred, as hrdesk requires."""
+        rnd = self.rnd
+        roles = ("relative",) if self.scenario.absent_victim else ("victim", "relative")
+        recipients = [
+            p for p in people if p["role"] in roles and "actor_type" not in p and "name" in p
+        ]
+        if not recipients or rnd() < 0.35:
+            return []
+        services = []
+        for service_type in dict.fromkeys(
+            _pick(rnd, _SERVICE_TYPES[self.scenario.key]) for _ in range(1 + (rnd() < 0.3))
+        ):
+            person = _pick(rnd, recipients)
+            requested = _between(rnd, self.opened, self.last)
+            status = "completed" if closed else _OPEN_SERVICE.pick(rnd)
+            service: dict[str, Any] = {
+                "type": service_type,
+                "person": person["name"],
+                "status": status,
+                "requested_on": _iso(requested),
+            }
+            may_refer = any(
+                c["scope"] == "refer-providers" and c["granted"] and "withdrawn_on" not in c
+                for c in person.get("consents", ())
+            )
+            if may_refer and rnd() < 0.6:
+                service["provider"] = _pick(rnd, _PROVIDERS).format_map(self.fields)
+                if status == "planned":
+                    service["status"] = "referred"
+            if service["status"] in ("in-progress", "completed"):
+                started = _between(rnd, requested, self.last)
+                service["started_on"] = _iso(started)
+                if service["status"] == "completed":
+                    service["completed_on"] = _iso(_between(rnd, started, self.last))
+            elif service["status"] != "cancelled" and rnd() < 0.6:
+                # Some overdue, some coming up: the coordinator's daily list has both.
+                service["follow_up_on"] = _iso(_between(rnd, requested, self.end + 30))
+            services.append(service)
+        return services
 
     def _people(self) -> list[dict[str, Any]]:
         rnd, scenario = self.rnd, self.scenario

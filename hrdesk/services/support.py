@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from hrdesk.core import supportjson, workflow
+from hrdesk.core import supportjson, vocab, workflow
 from hrdesk.core.errors import NotFound, ValidationError
 from hrdesk.core.ids import new_id
 from hrdesk.i18n import _
@@ -96,7 +96,7 @@ def write_new_service(
             case_id,
             service_id,
             service["follow_up_on"],
-            _("Follow up on the service"),
+            _follow_up_text(service["type"]),
             batch.user_id,
         )
     return service_id
@@ -160,7 +160,7 @@ def update_service(
                 current["case_id"],
                 service_id,
                 update["follow_up_on"],
-                _("Follow up on the service"),
+                _follow_up_text(current["type"]),
                 batch.user_id,
             )
     return get_service(session, service_id)
@@ -269,6 +269,10 @@ def _new_followup(
         new=True,
     )
     return followup_id
+
+
+def _follow_up_text(service_type: str) -> str:
+    return _("Follow up: {service}").format(service=vocab.label("service-type", service_type))
 
 
 def add_followup(session: Session, ref: str, data: Any) -> dict[str, Any]:

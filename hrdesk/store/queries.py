@@ -211,7 +211,7 @@ def get_case(conn: Connection, case_id: str) -> dict[str, Any] | None:
             conn,
             "note",
             ("id", "date", "text", "confidential", "author_id"),
-            "case_id = ? AND deleted = 0 ORDER BY date, created_at",
+            "case_id = ? AND deleted = 0 ORDER BY date, rowid",
             (case_id,),
         )
     ]

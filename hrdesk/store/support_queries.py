@@ -40,7 +40,7 @@ def get_service(conn: Connection, service_id: str) -> dict[str, Any] | None:
 def services_of_case(conn: Connection, case_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
         f"SELECT {', '.join(_SERVICE_COLUMNS)} FROM services WHERE case_id = ? AND deleted = 0 "
-        "ORDER BY requested_on, created_at, id",
+        "ORDER BY requested_on, rowid",
         (case_id,),
     ).fetchall()
     return [_service_row(row) for row in rows]
@@ -128,7 +128,7 @@ _FOLLOWUP_COLUMNS = ("id", "case_id", "service_id", "due_on", "text", "assignee_
 def followups_of_case(conn: Connection, case_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
         f"SELECT {', '.join(_FOLLOWUP_COLUMNS)} FROM followups WHERE case_id = ? AND deleted = 0 "
-        "ORDER BY due_on, id",
+        "ORDER BY due_on, rowid",
         (case_id,),
     ).fetchall()
     return [dict(zip(_FOLLOWUP_COLUMNS, row, strict=True)) for row in rows]
