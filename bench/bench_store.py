@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from hrdesk.core.textfold import match_expression
 from hrdesk.services import cases as case_service
 from hrdesk.services import demo
 from hrdesk.services.demo_data import generate_cases
@@ -38,7 +39,6 @@ from hrdesk.store import kdf, vault
 from hrdesk.store.connection import connect
 from hrdesk.store.migrations import migrate
 from hrdesk.store.queries import CaseFilter
-from hrdesk.store.textfold import match_expression
 
 PASSPHRASE = "benchmark passphrase, synthetic data only"
 META_NAME = "bench.json"
@@ -381,7 +381,7 @@ def substring_cases(conn, query: str) -> int:
     A sanity check of ``fts_matches``: far more FTS matches than this means the
     tokenizer splits the words into smaller pieces (false hits).
     """
-    from hrdesk.store.textfold import fold
+    from hrdesk.core.textfold import fold
 
     columns = ("title", "summary", "people", "places", "notes")
     clauses, params = [], []

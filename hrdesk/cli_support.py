@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 
 from hrdesk.cli_output import print_json
 from hrdesk.cli_parser_types import date_argument
-from hrdesk.core import vocab
-from hrdesk.i18n import _
+from hrdesk.core import importmap, vocab
+from hrdesk.i18n import _, ngettext
 from hrdesk.i18n.formatting import format_date
-from hrdesk.services import consent, support
+from hrdesk.services import consent, importer, support
 from hrdesk.store.vault import Session
 
 
@@ -43,6 +44,16 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     f_add.add_argument("--json", required=True, metavar="FILE", help=_("file, or - for stdin"))
     f_done = f_actions.add_parser("done", help=_("mark a follow-up as done"))
     f_done.add_argument("id")
+
+    importing = sub.add_parser(
+        "import", help=_("import cases from CSV, XLSX or an hrdesk JSON export")
+    )
+    importing.add_argument("file")
+    importing.add_argument("--mapping", metavar="FILE", help=_("column mapping (JSON)"))
+    importing.add_argument(
+        "--dry-run", action="store_true", help=_("check and report, write nothing")
+    )
+    importing.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
 
     consent = sub.add_parser("consent", help=_("what a person agreed to, and withdrawal"))
     c_actions = consent.add_subparsers(dest="consent_command", metavar="ACTION", required=True)
@@ -157,7 +168,45 @@ def cmd_consent(args: argparse.Namespace, session: Session, read_json) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace, session: Session, read_json) -> int:
+    mapping = importmap.parse_mapping(read_json(args.mapping)) if args.mapping else None
+    report = importer.import_file(session, Path(args.file), mapping, args.dry_run)
+    if args.as_json:
+        print_json(report.to_json())
+        return 1 if report.errors else 0
+    print(
+        ngettext("{count} row read", "{count} rows read", report.rows).format(count=report.rows)
+        + "; "
+        + ngettext(
+            "{count} blank row skipped", "{count} blank rows skipped", report.blank_rows
+        ).format(count=report.blank_rows)
+    )
+    for error in report.errors:
+        print(str(error))
+    if report.errors:
+        print(_("Nothing was imported. Correct the rows above, or the mapping, and try again."))
+    elif args.dry_run:
+        print(
+            ngettext(
+                "{count} case would be created.",
+                "{count} cases would be created.",
+                len(report.cases),
+            ).format(count=len(report.cases))
+        )
+    else:
+        print(
+            ngettext("{count} case created.", "{count} cases created.", len(report.created)).format(
+                count=len(report.created)
+            )
+        )
+    if mapping is None and report.mapping is not None:
+        print(_("Mapping used (save it to a file, edit it, and pass it with --mapping):"))
+        print_json(report.mapping.to_json())
+    return 1 if report.errors else 0
+
+
 COMMANDS = {
+    "import": cmd_import,
     "consent": cmd_consent,
     "service": cmd_service,
     "provider": cmd_provider,

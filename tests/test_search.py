@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from hrdesk.core.textfold import match_expression
 from hrdesk.services import cases
 from hrdesk.store.queries import CaseFilter
-from hrdesk.store.textfold import match_expression
 
 
 def _refs(session, query: str, **filters) -> list[str]:

@@ -22,10 +22,13 @@ Validator = Callable[[Any, str], Any]
 # What may be echoed in an error: a slug- or code-like token, or a date-like value.
 # Anything else (a name, a phone number, a narrative pasted into the wrong field)
 # is replaced by "…", so an error message can be shown or logged safely.
-_ECHOABLE = re.compile(r"(?=[^\s]*[A-Za-z])[A-Za-z0-9_.-]{1,40}|\d{4}[-/.]\d{1,2}([-/.]\d{1,2})?")
+_ECHOABLE = re.compile(
+    r"(?=[^\s]*[A-Za-z])[A-Za-z0-9_.-]{1,40}"
+    r"|\d{4}[-/.]\d{1,2}([-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
+)
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     text = str(value)
     return text if _ECHOABLE.fullmatch(text) and not re.search(r"\d{5}", text) else "…"
 
@@ -72,7 +75,7 @@ def slug(vocabulary: str) -> Validator:
             raise ValidationError(
                 path,
                 _("“{value}” is not one of: {allowed}").format(
-                    value=_shown(value), allowed=", ".join(allowed)
+                    value=shown(value), allowed=", ".join(allowed)
                 ),
             )
         return value
@@ -88,7 +91,7 @@ def date(value: Any, path: str) -> str:
         except ValueError:
             pass
     raise ValidationError(
-        path, _("“{value}” is not a date (expected YYYY-MM-DD)").format(value=_shown(value))
+        path, _("“{value}” is not a date (expected YYYY-MM-DD)").format(value=shown(value))
     )
 
 
@@ -112,7 +115,7 @@ def country(value: Any, path: str) -> str:
     raise ValidationError(
         path,
         _("“{value}” is not an ISO 3166 country code (such as SD, UA, MM)").format(
-            value=_shown(value)
+            value=shown(value)
         ),
     )
 
@@ -121,7 +124,7 @@ def language_code(value: Any, path: str) -> str:
     if isinstance(value, str) and re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
         return value
     raise ValidationError(
-        path, _("“{value}” is not a language code (such as ar, en, my)").format(value=_shown(value))
+        path, _("“{value}” is not a language code (such as ar, en, my)").format(value=shown(value))
     )
 
 
@@ -147,8 +150,8 @@ def fields(
         raise ValidationError(path, _("expected an object"))
     for key in value:
         if key not in spec:
-            shown = _shown(key)
-            where = f"{path}.{shown}" if path else shown
+            key_text = shown(key)
+            where = f"{path}.{key_text}" if path else key_text
             raise ValidationError(
                 where,
                 _("unknown key (allowed: {allowed})").format(allowed=", ".join(sorted(spec))),

@@ -7,8 +7,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from hrdesk.core.textfold import fold, fold_key
 from hrdesk.store.connection import Connection
-from hrdesk.store.textfold import fold, fold_key
 
 _OWN_CASE = {"involvement", "incident", "note", "consent", "service", "followup"}
 

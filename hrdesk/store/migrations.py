@@ -16,9 +16,9 @@ from pathlib import Path
 import sqlcipher3
 
 from hrdesk.core.errors import VaultError, VaultTooNew
+from hrdesk.core.textfold import WORD_MARKS
 from hrdesk.i18n import _
 from hrdesk.store.connection import Connection
-from hrdesk.store.textfold import WORD_MARKS
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from hrdesk.core.textfold import fold_key, match_expression
 from hrdesk.store import oplog
 from hrdesk.store.connection import Connection
 from hrdesk.store.entities import ENTITIES
-from hrdesk.store.textfold import fold_key, match_expression
 
 _CASE_COLUMNS = (
     "id",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hrdesk.core.textfold import fold_key
 from hrdesk.core.workflow import ConsentRecord
 from hrdesk.store.connection import Connection
-from hrdesk.store.textfold import fold_key
 
 _SERVICE_COLUMNS = (
     "id",

@@ -1,0 +1,289 @@
+"""``hrdesk import``: cases from CSV, XLSX (one row per case) or hrdesk's own JSON export.
+
+Every row is read and checked first; every problem is reported with its row
+and column. Only when there is none are the cases written, all in one
+transaction: an import happens completely or not at all. ``dry_run`` stops
+after the report.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hrdesk.core import casejson, importmap
+from hrdesk.core.errors import HrdeskError, ValidationError
+from hrdesk.i18n import _
+from hrdesk.services.cases import add_cases
+from hrdesk.services.lookup import user_ids
+from hrdesk.store.vault import Session
+
+# Keys that hrdesk's own output adds and a new case cannot carry.
+_OUTPUT_ONLY = {"id", "ref", "created_at", "updated_at", "created_by", "author", "followups"}
+_GROUPS = ("victim", "perpetrator", "incident", "note", "service")
+
+
+@dataclass
+class RowError:
+    row: int  # 1-based, as a spreadsheet shows it (the header is row 1)
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _("row {row}, column “{column}”: {message}").format(
+                row=self.row, column=self.column, message=self.message
+            )
+        return _("row {row}: {message}").format(row=self.row, message=self.message)
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    blank_rows: int = 0
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    mapping: importmap.Mapping | None = None
+    created: list[str] = field(default_factory=list)  # case ids, once written
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "blank_rows": self.blank_rows,
+            "cases": len(self.cases),
+            "created": len(self.created),
+            "errors": [
+                {"row": e.row, "column": e.column, "message": e.message} for e in self.errors
+            ],
+            "mapping": self.mapping.to_json() if self.mapping else None,
+        }
+
+
+def import_file(
+    session: Session,
+    path: Path,
+    mapping: importmap.Mapping | None = None,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+) -> ImportReport:
+    today = today or dt.date.today()
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        report = _plan_json(session, path, today)
+    else:
+        report = _plan_table(session, path, mapping, today)
+    if not dry_run and not report.errors and report.cases:
+        report.created = add_cases(session, report.cases, today)
+    return report
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def read_table(path: Path, sheet: str | None = None) -> tuple[list[str], Iterator[list[Any]]]:
+    """Header names and the data rows of a CSV or XLSX file."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, sheet)
+    return _read_csv(path)
+
+
+def _read_csv(path: Path) -> tuple[list[str], Iterator[list[Any]]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise HrdeskError(_("Cannot read {path}.").format(path=path)) from exc
+    encoding = "utf-16" if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise HrdeskError(
+            _("{path} is not UTF-8 text: save it as “CSV UTF-8” and import again.").format(
+                path=path
+            )
+        ) from exc
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = csv.reader(io.StringIO(text), dialect)
+    headers = [h.strip() for h in next(rows, [])]
+    return headers, (list(row) for row in rows)
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator[list[Any]]]:
+    import openpyxl  # only needed for spreadsheets
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise HrdeskError(_("{path} is not a readable .xlsx workbook.").format(path=path)) from exc
+    if sheet is not None and sheet not in book.sheetnames:
+        raise HrdeskError(_("The workbook has no sheet named “{sheet}”.").format(sheet=sheet))
+    rows = (
+        book[sheet].iter_rows(values_only=True)
+        if sheet
+        else book.active.iter_rows(values_only=True)
+    )
+    headers = ["" if h is None else str(h).strip() for h in next(rows, ())]
+    return headers, (list(row) for row in rows)
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+# -- planning -----------------------------------------------------------------------------
+
+
+def _plan_table(
+    session: Session, path: Path, mapping: importmap.Mapping | None, today: dt.date
+) -> ImportReport:
+    headers, rows = read_table(path, mapping.sheet if mapping else None)
+    mapping = mapping or importmap.suggest_mapping(headers)
+    report = ImportReport(mapping=mapping)
+    missing = [column for column in mapping.columns if column not in headers]
+    if missing:
+        report.errors.append(
+            RowError(1, missing[0], _("this column named in the mapping is not in the file"))
+        )
+        return report
+    if "title" not in mapping.columns.values():
+        report.errors.append(RowError(1, None, _("no column is mapped to the case title")))
+        return report
+    index = {column: headers.index(column) for column in mapping.columns}
+    column_of = {target: column for column, target in mapping.columns.items()}
+    for number, row in enumerate(rows, start=2):
+        row = list(row) + [None] * (len(headers) - len(row))
+        if all(_blank(cell) for cell in row):
+            report.blank_rows += 1
+            continue
+        report.rows += 1
+        case = _row_case(row, index, mapping, number, today, report.errors)
+        if case is None:
+            continue
+        try:
+            parsed = casejson.parse_new_case(case, today)
+            user_ids(session, parsed.get("assigned", []), "assigned")
+        except ValidationError as err:
+            report.errors.append(
+                RowError(number, _column_for(err.path, case, column_of), err.detail)
+            )
+            continue
+        report.cases.append(case)
+    return report
+
+
+def _row_case(
+    row: list[Any],
+    index: dict[str, int],
+    mapping: importmap.Mapping,
+    number: int,
+    today: dt.date,
+    errors: list[RowError],
+) -> dict[str, Any] | None:
+    case: dict[str, Any] = {}
+    groups: dict[str, dict[str, Any]] = {group: {} for group in _GROUPS}
+    failed = False
+    for column, target in mapping.columns.items():
+        cell = row[index[column]]
+        if _blank(cell):
+            continue
+        try:
+            value = importmap.convert(target, cell, mapping)
+        except ValidationError as err:
+            errors.append(RowError(number, column, err.detail))
+            failed = True
+            continue
+        head, _dot, name = target.partition(".")
+        if head in groups:
+            groups[head][name] = value
+        elif head == "location":
+            case.setdefault("location", {})[name] = value
+        else:
+            case[head] = value
+    if failed:
+        return None
+    victim, perpetrator = groups["victim"], groups["perpetrator"]
+    people = []
+    if victim:
+        people.append({**victim, "role": "victim"})
+    if perpetrator:
+        perpetrator.setdefault("actor_type", "unknown")
+        people.append({**perpetrator, "role": "alleged-perpetrator"})
+    if people:
+        case["people"] = people
+    if groups["incident"]:
+        incident = groups["incident"]
+        if victim.get("name"):
+            incident["victims"] = [victim["name"]]
+        if perpetrator.get("name"):
+            incident["perpetrators"] = [perpetrator["name"]]
+        if "date" in incident:
+            incident["date_precision"] = {4: "year", 7: "month"}.get(len(incident["date"]), "exact")
+        case["incidents"] = [incident]
+    if groups["note"]:
+        case["notes"] = [{"date": case.get("opened_on", today.isoformat()), **groups["note"]}]
+    if groups["service"]:
+        case["services"] = [{**groups["service"], "person": victim.get("name", "")}]
+    return case
+
+
+def _column_for(path: str, case: dict[str, Any], column_of: dict[str, str]) -> str | None:
+    """The spreadsheet column behind an error path such as ``people[0].sex``."""
+    head, _dot, rest = path.partition(".")
+    field_name = rest.split(".")[0].split("[")[0]
+    group = {
+        "incidents[0]": "incident",
+        "notes[0]": "note",
+        "services[0]": "service",
+        "location": "location",
+    }.get(head)
+    if head.startswith("people["):
+        person = case["people"][int(head[7:-1])]
+        group = "victim" if person["role"] == "victim" else "perpetrator"
+    target = f"{group}.{field_name}" if group else head
+    if group == "service" and field_name == "person":
+        target = "victim.name"
+    return column_of.get(target)
+
+
+def _plan_json(session: Session, path: Path, today: dt.date) -> ImportReport:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise HrdeskError(
+            _("{path} is not a JSON file hrdesk can read.").format(path=path)
+        ) from exc
+    items = data.get("cases") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise HrdeskError(_("Expected an hrdesk export or a list of cases."))
+    report = ImportReport()
+    for number, item in enumerate(items, start=1):
+        report.rows += 1
+        case = _without_output_keys(item)
+        try:
+            casejson.parse_new_case(case, today)
+            user_ids(
+                session, case.get("assigned", []) if isinstance(case, dict) else [], "assigned"
+            )
+        except ValidationError as err:
+            report.errors.append(RowError(number, err.path or None, err.detail))
+            continue
+        report.cases.append(case)
+    return report
+
+
+def _without_output_keys(value: Any) -> Any:
+    """An exported case as a new one: ids, refs and what hrdesk computes are dropped."""
+    if isinstance(value, dict):
+        return {k: _without_output_keys(v) for k, v in value.items() if k not in _OUTPUT_ONLY}
+    if isinstance(value, list):
+        return [_without_output_keys(item) for item in value]
+    return value
