@@ -10,8 +10,8 @@ from hrdesk.cli_output import print_json
 from hrdesk.cli_parser_types import date_argument
 from hrdesk.core import importmap, vocab
 from hrdesk.i18n import _, ngettext
-from hrdesk.i18n.formatting import format_date
-from hrdesk.services import consent, importer, support
+from hrdesk.i18n.formatting import format_date, format_size
+from hrdesk.services import consent, evidence, importer, support
 from hrdesk.store.vault import Session
 
 
@@ -44,6 +44,29 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     f_add.add_argument("--json", required=True, metavar="FILE", help=_("file, or - for stdin"))
     f_done = f_actions.add_parser("done", help=_("mark a follow-up as done"))
     f_done.add_argument("id")
+
+    attach = sub.add_parser("attach", help=_("add an evidence file to a case (encrypted)"))
+    attach.add_argument("ref")
+    attach.add_argument("file")
+    attach.add_argument("--description")
+    attach.add_argument("--source", help=_("from whom it was received"))
+    attach.add_argument("--obtained-on", type=date_argument, metavar="YYYY-MM-DD")
+    attachment = sub.add_parser("attachment", help=_("evidence files: list, export, verify"))
+    a_actions = attachment.add_subparsers(
+        dest="attachment_command", metavar="ACTION", required=True
+    )
+    a_list = a_actions.add_parser("list", help=_("attachments of a case, with custody"))
+    a_list.add_argument("ref")
+    a_list.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+    a_export = a_actions.add_parser("export", help=_("decrypt an attachment to a file"))
+    a_export.add_argument("id")
+    a_export.add_argument("dest")
+    a_export.add_argument("--note", help=_("why, or for whom (kept in custody)"))
+    a_verify = a_actions.add_parser("verify", help=_("re-verify one attachment, or all"))
+    a_verify.add_argument("id", nargs="?")
+    a_delete = a_actions.add_parser("delete", help=_("remove an attachment and erase its file"))
+    a_delete.add_argument("id")
+    a_delete.add_argument("--reason", required=True)
 
     importing = sub.add_parser(
         "import", help=_("import cases from CSV, XLSX or an hrdesk JSON export")
@@ -168,6 +191,37 @@ def cmd_consent(args: argparse.Namespace, session: Session, read_json) -> int:
     return 0
 
 
+def cmd_attach(args: argparse.Namespace, session: Session, read_json) -> int:
+    added = evidence.attach(
+        session, args.ref, Path(args.file), args.description, args.source, args.obtained_on
+    )
+    print_json(added)
+    return 0
+
+
+def cmd_attachment(args: argparse.Namespace, session: Session, read_json) -> int:
+    if args.attachment_command == "list":
+        found = evidence.list_for(session, args.ref)
+        if args.as_json:
+            print_json(found)
+        for item in [] if args.as_json else found:
+            size = format_size(item["size"])
+            print(f"{item['id']}  {item['filename']}  {size}  {item['sha256'][:16]}…")
+        return 0
+    if args.attachment_command == "export":
+        print(evidence.export(session, args.id, Path(args.dest), args.note))
+        return 0
+    if args.attachment_command == "delete":
+        evidence.delete(session, args.id, args.reason)
+        print(_("Attachment removed."))
+        return 0
+    results = evidence.verify(session, args.id)
+    for result in results:
+        verdict = _("intact") if result["ok"] else _("ALTERED OR DAMAGED")
+        print(f"{result['filename']}: {verdict}")
+    return 0 if all(result["ok"] for result in results) else 1
+
+
 def cmd_import(args: argparse.Namespace, session: Session, read_json) -> int:
     mapping = importmap.parse_mapping(read_json(args.mapping)) if args.mapping else None
     report = importer.import_file(session, Path(args.file), mapping, args.dry_run)
@@ -206,6 +260,8 @@ def cmd_import(args: argparse.Namespace, session: Session, read_json) -> int:
 
 
 COMMANDS = {
+    "attach": cmd_attach,
+    "attachment": cmd_attachment,
     "import": cmd_import,
     "consent": cmd_consent,
     "service": cmd_service,

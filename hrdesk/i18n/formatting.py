@@ -30,3 +30,15 @@ def format_date(iso: str | None) -> str:
 def format_timestamp_ms(wall_ms: int) -> str:
     moment = dt.datetime.fromtimestamp(wall_ms / 1000, tz=dt.UTC).astimezone()
     return _format_datetime(moment, format="short", locale=current_locale())
+
+
+def format_size(size: int) -> str:
+    """A file size for people (1.2 MB), in the user's locale."""
+    from babel.numbers import format_decimal
+
+    value, unit = float(size), "B"
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            break
+        value /= 1000
+    return f"{format_decimal(round(value, 1), locale=current_locale())} {unit}"

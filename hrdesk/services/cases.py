@@ -13,7 +13,7 @@ from hrdesk.core import casejson
 from hrdesk.core.errors import NotFound, ValidationError
 from hrdesk.core.ids import new_id
 from hrdesk.i18n import _
-from hrdesk.services import support
+from hrdesk.services import evidence, support
 from hrdesk.services.lookup import require_case, user_ids
 from hrdesk.store import queries
 from hrdesk.store.entities import ENTITIES
@@ -247,6 +247,9 @@ def get_case(session: Session, case_id: str) -> dict[str, Any]:
     followups = support.followups_of_case(session, case_id)
     if followups:
         case["followups"] = followups
+    attachments = evidence.of_case(session, case_id)
+    if attachments:
+        case["attachments"] = attachments
     return case
 
 

@@ -10,7 +10,16 @@ from typing import Any
 from hrdesk.core.textfold import fold, fold_key
 from hrdesk.store.connection import Connection
 
-_OWN_CASE = {"involvement", "incident", "note", "consent", "service", "followup"}
+_OWN_CASE = {
+    "involvement",
+    "incident",
+    "note",
+    "consent",
+    "service",
+    "followup",
+    "attachment",
+    "custody",
+}
 
 
 def cases_of(
@@ -43,6 +52,8 @@ _TABLES = {
     "consent": "consents",
     "service": "services",
     "followup": "followups",
+    "attachment": "attachments",
+    "custody": "custody",
 }
 
 

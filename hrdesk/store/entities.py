@@ -100,6 +100,18 @@ ENTITIES: dict[str, Entity] = {
             created=(("created_by", "user"),),
         ),
         _entity(
+            "attachment",
+            "attachments",
+            "case_id blob_id blob_key filename size sha256 description source obtained_on deleted",
+            created=(("received_by", "user"), ("created_at", "time")),
+        ),
+        _entity(
+            "custody",
+            "custody",
+            "attachment_id case_id action result note deleted",
+            created=(("by_user", "user"), ("at", "time")),
+        ),
+        _entity(
             "consent",
             "consents",
             "person_id case_id scope granted date withdrawn_on note deleted",

@@ -6,7 +6,7 @@ import json
 from itertools import groupby
 
 from hrdesk.i18n import _, ngettext
-from hrdesk.store import oplog
+from hrdesk.store import attachment_queries, blobs, oplog
 from hrdesk.store.connection import Connection, DatabaseError
 from hrdesk.store.entities import ENTITIES
 from hrdesk.store.vault import Session
@@ -32,11 +32,33 @@ def check(session: Session) -> list[str]:
         # Damaged pages make the deeper checks fail: that is itself the finding.
         problems.append(_("The database structure is damaged (SQLite integrity check failed)."))
         return problems
+    problems += _check_attachments(session)
     try:
         conn.execute("INSERT INTO case_search (case_search) VALUES ('integrity-check')")
     except Exception:
         problems.append(_("The search index is damaged; it can be rebuilt."))
     return problems
+
+
+def _check_attachments(session: Session) -> list[str]:
+    """Every attachment decrypts whole and matches the SHA-256 taken at intake."""
+    folder = session.path / "attachments"
+    failed = [
+        row["filename"]
+        for row in attachment_queries.all_attachments(session.conn)
+        if not blobs.verify_blob(
+            folder, row["blob_id"], bytes.fromhex(row["blob_key"]), row["sha256"]
+        )
+    ]
+    if not failed:
+        return []
+    return [
+        ngettext(
+            "{count} attachment is missing, altered or damaged: {names}",
+            "{count} attachments are missing, altered or damaged: {names}",
+            len(failed),
+        ).format(count=len(failed), names=", ".join(failed))
+    ]
 
 
 def _check_chains(conn: Connection) -> list[str]:

@@ -134,11 +134,25 @@ _V2 = (
         deleted INTEGER NOT NULL DEFAULT 0)""",
     "CREATE INDEX followups_open ON followups (done_on, due_on)",
     "CREATE INDEX followups_case ON followups (case_id)",
+    # Evidence: the file is an encrypted blob in attachments/; its key and the SHA-256
+    # of its plaintext (taken at intake) live here, in the encrypted database only.
+    """CREATE TABLE attachments (
+        id TEXT PRIMARY KEY, case_id TEXT REFERENCES cases (id), blob_id TEXT,
+        blob_key TEXT, filename TEXT, size INTEGER, sha256 TEXT, description TEXT,
+        source TEXT, obtained_on TEXT, received_by TEXT, created_at TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE INDEX attachments_case ON attachments (case_id)",
+    # Chain of custody: intake, each view, export and re-verification, by whom, when.
+    """CREATE TABLE custody (
+        id TEXT PRIMARY KEY, attachment_id TEXT REFERENCES attachments (id),
+        case_id TEXT REFERENCES cases (id), action TEXT, result TEXT, note TEXT,
+        by_user TEXT, at TEXT, deleted INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE INDEX custody_attachment ON custody (attachment_id)",
 )
 
 STEPS: tuple[Step, ...] = (
     Step(1, "initial schema", _V1),
-    Step(2, "support services, providers and follow-ups", _V2),
+    Step(2, "support services, providers, follow-ups, evidence and custody", _V2),
 )
 LATEST = STEPS[-1].version
 

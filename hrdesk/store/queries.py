@@ -329,7 +329,16 @@ def consent_of(conn: Connection, consent_id: str, person_id: str) -> bool:
 def case_history(conn: Connection, case_id: str) -> list[dict[str, Any]]:
     """Every operation on the case and its records, oldest first, with the old value."""
     ids = {case_id}
-    for table in ("involvements", "incidents", "notes", "consents", "services", "followups"):
+    for table in (
+        "involvements",
+        "incidents",
+        "notes",
+        "consents",
+        "services",
+        "followups",
+        "attachments",
+        "custody",
+    ):
         ids |= {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE case_id = ?", (case_id,))}
     for column in ("person_id", "actor_id"):
         ids |= {

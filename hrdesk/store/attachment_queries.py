@@ -1,0 +1,60 @@
+"""Reading attachment records and their chain of custody."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hrdesk.store.connection import Connection
+
+_COLUMNS = (
+    "id",
+    "case_id",
+    "blob_id",
+    "blob_key",
+    "filename",
+    "size",
+    "sha256",
+    "description",
+    "source",
+    "obtained_on",
+    "received_by",
+    "created_at",
+)
+
+
+def _row(row: tuple[Any, ...]) -> dict[str, Any]:
+    return dict(zip(_COLUMNS, row, strict=True))
+
+
+def get_attachment(conn: Connection, attachment_id: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        f"SELECT {', '.join(_COLUMNS)} FROM attachments WHERE id = ? AND deleted = 0",
+        (attachment_id,),
+    ).fetchone()
+    return _row(row) if row else None
+
+
+def attachments_of_case(conn: Connection, case_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        f"SELECT {', '.join(_COLUMNS)} FROM attachments WHERE case_id = ? AND deleted = 0 "
+        "ORDER BY created_at, rowid",
+        (case_id,),
+    ).fetchall()
+    return [_row(row) for row in rows]
+
+
+def all_attachments(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        f"SELECT {', '.join(_COLUMNS)} FROM attachments WHERE deleted = 0 ORDER BY rowid"
+    ).fetchall()
+    return [_row(row) for row in rows]
+
+
+def custody_of(conn: Connection, attachment_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        "SELECT action, result, note, by_user, at FROM custody "
+        "WHERE attachment_id = ? AND deleted = 0 ORDER BY rowid",
+        (attachment_id,),
+    ).fetchall()
+    keys = ("action", "result", "note", "by_user", "at")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
