@@ -149,3 +149,16 @@ def test_the_cli_attaches_lists_exports_verifies_and_deletes(cli, session, ref, 
     assert (verified.code, verified.out.strip()) == (0, "scan.pdf: intact")
     assert cli("attachment", "delete", attachment_id, "--reason", "duplicate").code == 0
     assert json.loads(cli("attachment", "list", ref, "--json").out) == []
+
+
+def test_demo_data_includes_verifiable_evidence(session) -> None:
+    from hrdesk.services import demo
+
+    demo.fill(session, 120, seed=3)
+    results = evidence.verify(session)
+    assert [r["filename"] for r in results] == [
+        "statement-0.txt",
+        "statement-50.txt",
+        "statement-100.txt",
+    ]
+    assert all(r["ok"] for r in results)

@@ -4,15 +4,38 @@ normal write path, in transactions of a few hundred cases."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 from collections.abc import Callable
 
+from hrdesk.services import evidence
 from hrdesk.services.cases import add_cases
 from hrdesk.services.demo_data import generate_cases
 from hrdesk.services.users import current_user
 from hrdesk.store.vault import Session
 
 BATCH = 250
+EVIDENCE_EVERY = 50  # one demo case in 50 gets a (synthetic) statement attached
+
+
+def _attach_statements(session: Session, case_ids: list[str], first: int, today: dt.date) -> None:
+    for offset, case_id in enumerate(case_ids):
+        number = first + offset
+        if number % EVIDENCE_EVERY:
+            continue
+        text = (
+            f"Synthetic demo document {number}. Written statement recorded on "
+            f"{today.isoformat()}; no real person or event is described.\n"
+        ) * 40
+        evidence.attach_stream(
+            session,
+            case_id,
+            io.BytesIO(text.encode("utf-8")),
+            f"statement-{number}.txt",
+            description="Written statement (demo)",
+            source="Demo data",
+            obtained_on=today.isoformat(),
+        )
 
 
 def fill(
@@ -35,12 +58,16 @@ def fill(
             case["assigned"] = [me]
         pending.append(case)
         if len(pending) == BATCH:
-            done += len(add_cases(session, pending, today))
+            ids = add_cases(session, pending, today)
+            _attach_statements(session, ids, done, today or dt.date.today())
+            done += len(ids)
             pending = []
             if progress and progress(done, count) is False:
                 return done
     if pending:
-        done += len(add_cases(session, pending, today))
+        ids = add_cases(session, pending, today)
+        _attach_statements(session, ids, done, today or dt.date.today())
+        done += len(ids)
     if progress:
         progress(done, count)
     return done

@@ -13,7 +13,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from hrdesk.core import validate as v
 from hrdesk.core.errors import HrdeskError, NotFound
@@ -62,20 +62,37 @@ def attach(
     obtained_on: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """Encrypt ``path`` into the vault as evidence of case ``ref``."""
+    """Encrypt the file at ``path`` into the vault as evidence of case ``ref``."""
     case_id = require_case(session, ref)
     path = Path(path)
-    values = {
-        "description": v.text(2_000)(description, "description") if description else None,
-        "source": v.text(300)(source, "source") if source else None,
-        "obtained_on": v.date(obtained_on, "obtained_on") if obtained_on else None,
-    }
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise HrdeskError(_("Cannot read {path}.").format(path=path)) from exc
     with handle:
-        info = blobs.write_blob(_folder(session), handle, progress)
+        return attach_stream(
+            session, case_id, handle, path.name, description, source, obtained_on, progress
+        )
+
+
+def attach_stream(
+    session: Session,
+    case_id: str,
+    stream: BinaryIO,
+    filename: str,
+    description: str | None = None,
+    source: str | None = None,
+    obtained_on: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Encrypt what ``stream`` yields as evidence of a case (by id); streamed, any size."""
+    values = {
+        "description": v.text(2_000)(description, "description") if description else None,
+        "source": v.text(300)(source, "source") if source else None,
+        "obtained_on": v.date(obtained_on, "obtained_on") if obtained_on else None,
+    }
+    filename = v.text(255, allow_empty=False)(filename, "filename")
+    info = blobs.write_blob(_folder(session), stream, progress)
     attachment_id = new_id()
     try:
         with session.writer.batch() as batch:
@@ -86,7 +103,7 @@ def attach(
                     "case_id": case_id,
                     "blob_id": info.blob_id,
                     "blob_key": info.key.hex(),
-                    "filename": path.name,
+                    "filename": filename,
                     "size": info.size,
                     "sha256": info.sha256,
                     **values,
