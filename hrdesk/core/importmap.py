@@ -88,7 +88,7 @@ def parse_mapping(data: Any) -> Mapping:
     if not isinstance(columns, dict) or not columns:
         raise ValidationError("columns", _("expected an object of column name → field"))
     for column, target in columns.items():
-        if target not in TARGETS:
+        if not isinstance(target, str) or target not in TARGETS:
             raise ValidationError(
                 f"columns.{column}",
                 _("“{target}” is not a field that can be imported (see docs/import.md)").format(
@@ -101,6 +101,16 @@ def parse_mapping(data: Any) -> Mapping:
     values = data.get("values", {})
     if not isinstance(values, dict):
         raise ValidationError("values", _("expected an object of field → {cell: slug}"))
+    for target, table in values.items():
+        if target not in TARGETS:
+            raise ValidationError(
+                f"values.{target}",
+                _("“{target}” is not a field that can be imported (see docs/import.md)").format(
+                    target=target
+                ),
+            )
+        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+            raise ValidationError(f"values.{target}", _("expected an object of cell → slug"))
     return Mapping(dict(columns), tuple(formats), values, data.get("sheet"))
 
 
@@ -174,6 +184,10 @@ def _country_names() -> dict[str, str]:
         if re.fullmatch(r"[A-Z]{2}", code):
             table[_key(name)] = code
             table[_key(code)] = code
+            # CLDR writes "Myanmar (Burma)": either name alone is what a sheet holds.
+            both = re.fullmatch(r"(.+?)\s*\((.+)\)", name)
+            for part in both.groups() if both else ():
+                table.setdefault(_key(part), code)
     return table
 
 

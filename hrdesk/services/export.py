@@ -17,6 +17,7 @@ from typing import Any
 
 from hrdesk.core.errors import HrdeskError
 from hrdesk.i18n import _
+from hrdesk.services.cases import get_case
 from hrdesk.store import kdf, queries, sealed
 from hrdesk.store.atomic import make_private_dir, write_atomic
 from hrdesk.store.queries import CaseFilter
@@ -35,9 +36,8 @@ def iter_cases(session: Session, progress: Progress | None = None) -> Iterator[d
         if not page:
             return
         for summary in page:
-            case = queries.get_case(conn, summary["id"])
-            if case is not None:
-                yield case
+            # The full case as `case show --json` gives it: services, follow-ups, evidence.
+            yield get_case(session, summary["id"])
         done += len(page)
         if progress:
             progress(done, total)

@@ -108,11 +108,11 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[list[Any]]]:
                 path=path
             )
         ) from exc
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = csv.reader(io.StringIO(text), dialect)
+    # The separator is the one that splits the header row most (Excel saves ";" in many
+    # locales): csv.Sniffer gives up on a short file whose cells hold "a; b" lists.
+    header_line = text.splitlines()[0] if text else ""
+    delimiter = max(",;\t", key=lambda d: len(next(csv.reader([header_line], delimiter=d))))
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
     headers = [h.strip() for h in next(rows, [])]
     return headers, (list(row) for row in rows)
 
@@ -126,13 +126,16 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator[list[
         raise HrdeskError(_("{path} is not a readable .xlsx workbook.").format(path=path)) from exc
     if sheet is not None and sheet not in book.sheetnames:
         raise HrdeskError(_("The workbook has no sheet named “{sheet}”.").format(sheet=sheet))
-    rows = (
-        book[sheet].iter_rows(values_only=True)
-        if sheet
-        else book.active.iter_rows(values_only=True)
-    )
+    rows = (book[sheet] if sheet else book.active).iter_rows(values_only=True)
     headers = ["" if h is None else str(h).strip() for h in next(rows, ())]
-    return headers, (list(row) for row in rows)
+
+    def data_rows() -> Iterator[list[Any]]:
+        try:
+            yield from (list(row) for row in rows)
+        finally:
+            book.close()  # a read-only workbook keeps its file open until closed
+
+    return headers, data_rows()
 
 
 def _blank(cell: Any) -> bool:
@@ -219,19 +222,22 @@ def _row_case(
         people.append({**perpetrator, "role": "alleged-perpetrator"})
     if people:
         case["people"] = people
+    # A person may be known only by an alias (a protected witness): link by either.
+    victim_label = victim.get("name") or victim.get("alias")
+    perpetrator_label = perpetrator.get("name") or perpetrator.get("alias")
     if groups["incident"]:
         incident = groups["incident"]
-        if victim.get("name"):
-            incident["victims"] = [victim["name"]]
-        if perpetrator.get("name"):
-            incident["perpetrators"] = [perpetrator["name"]]
+        if victim_label:
+            incident["victims"] = [victim_label]
+        if perpetrator_label:
+            incident["perpetrators"] = [perpetrator_label]
         if "date" in incident:
             incident["date_precision"] = {4: "year", 7: "month"}.get(len(incident["date"]), "exact")
         case["incidents"] = [incident]
     if groups["note"]:
         case["notes"] = [{"date": case.get("opened_on", today.isoformat()), **groups["note"]}]
     if groups["service"]:
-        case["services"] = [{**groups["service"], "person": victim.get("name", "")}]
+        case["services"] = [{**groups["service"], "person": victim_label or ""}]
     return case
 
 
@@ -248,7 +254,7 @@ def _column_for(path: str, case: dict[str, Any], column_of: dict[str, str]) -> s
     if head.startswith("people["):
         person = case["people"][int(head[7:-1])]
         group = "victim" if person["role"] == "victim" else "perpetrator"
-    target = f"{group}.{field_name}" if group else head
+    target = f"{group}.{field_name}" if group else head.split("[")[0]
     if group == "service" and field_name == "person":
         target = "victim.name"
     return column_of.get(target)
