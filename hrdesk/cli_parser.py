@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from hrdesk import cli_support
-from hrdesk.cli_parser_types import date_argument
+from hrdesk.cli_parser_types import date_argument, json_input, json_output
 from hrdesk.core import vocab
 from hrdesk.i18n import _
 
@@ -21,7 +21,7 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--opened-from", metavar="YYYY-MM-DD", type=date_argument)
     group.add_argument("--opened-to", metavar="YYYY-MM-DD", type=date_argument)
     parser.add_argument("--limit", type=int, default=50)
-    parser.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+    json_output(parser)
 
 
 def build(version: str) -> argparse.ArgumentParser:
@@ -48,16 +48,16 @@ def build(version: str) -> argparse.ArgumentParser:
     case = sub.add_parser("case", help=_("add, show, list and update cases"))
     case_sub = case.add_subparsers(dest="case_command", metavar="ACTION", required=True)
     add = case_sub.add_parser("add", help=_("add a case from JSON"))
-    add.add_argument("--json", required=True, metavar="FILE", help=_("file, or - for stdin"))
+    json_input(add)
     show = case_sub.add_parser("show", help=_("show one case"))
     show.add_argument("ref")
-    show.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+    json_output(show)
     listing = case_sub.add_parser("list", help=_("list cases"))
     _add_filters(listing)
     listing.add_argument("--offset", type=int, default=0)
     update = case_sub.add_parser("update", help=_("change a case with partial JSON"))
     update.add_argument("ref")
-    update.add_argument("--json", required=True, metavar="FILE", help=_("file, or - for stdin"))
+    json_input(update)
 
     search = sub.add_parser("search", help=_("full-text search"))
     search.add_argument("query")
@@ -65,7 +65,7 @@ def build(version: str) -> argparse.ArgumentParser:
 
     history = sub.add_parser("history", help=_("who changed what in a case"))
     history.add_argument("ref")
-    history.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+    json_output(history)
 
     user = sub.add_parser("user", help=_("users of this vault"))
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)

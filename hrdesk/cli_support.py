@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from hrdesk.cli_output import print_json
-from hrdesk.cli_parser_types import date_argument
+from hrdesk.cli_parser_types import date_argument, json_input, json_output
 from hrdesk.core import importmap, vocab
 from hrdesk.i18n import _, ngettext
 from hrdesk.i18n.formatting import format_date, format_size
@@ -20,28 +20,28 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     actions = service.add_subparsers(dest="service_command", metavar="ACTION", required=True)
     add = actions.add_parser("add", help=_("add a service to a case from JSON"))
     add.add_argument("ref")
-    add.add_argument("--json", required=True, metavar="FILE", help=_("file, or - for stdin"))
+    json_input(add)
     update = actions.add_parser("update", help=_("change a service (status, outcome…)"))
     update.add_argument("id")
-    update.add_argument("--json", required=True, metavar="FILE", help=_("file, or - for stdin"))
+    json_input(update)
     listing = actions.add_parser("list", help=_("list services"))
     listing.add_argument("--status", action="append", choices=vocab.slugs("service-status"))
     listing.add_argument("--type", action="append", choices=vocab.slugs("service-type"))
     listing.add_argument("--limit", type=int, default=100)
-    listing.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+    json_output(listing)
 
     provider = sub.add_parser("provider", help=_("the directory of partner organizations"))
     p_actions = provider.add_subparsers(dest="provider_command", metavar="ACTION", required=True)
     p_add = p_actions.add_parser("add", help=_("add a provider from JSON"))
-    p_add.add_argument("--json", required=True, metavar="FILE", help=_("file, or - for stdin"))
+    json_input(p_add)
     p_list = p_actions.add_parser("list", help=_("list providers"))
-    p_list.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+    json_output(p_list)
 
     followup = sub.add_parser("followup", help=_("add or complete a follow-up"))
     f_actions = followup.add_subparsers(dest="followup_command", metavar="ACTION", required=True)
     f_add = f_actions.add_parser("add", help=_("add a follow-up to a case from JSON"))
     f_add.add_argument("ref")
-    f_add.add_argument("--json", required=True, metavar="FILE", help=_("file, or - for stdin"))
+    json_input(f_add)
     f_done = f_actions.add_parser("done", help=_("mark a follow-up as done"))
     f_done.add_argument("id")
 
@@ -57,7 +57,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     a_list = a_actions.add_parser("list", help=_("attachments of a case, with custody"))
     a_list.add_argument("ref")
-    a_list.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+    json_output(a_list)
     a_export = a_actions.add_parser("export", help=_("decrypt an attachment to a file"))
     a_export.add_argument("id")
     a_export.add_argument("dest")
@@ -76,7 +76,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     importing.add_argument(
         "--dry-run", action="store_true", help=_("check and report, write nothing")
     )
-    importing.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+    json_output(importing)
 
     consent = sub.add_parser("consent", help=_("what a person agreed to, and withdrawal"))
     c_actions = consent.add_subparsers(dest="consent_command", metavar="ACTION", required=True)
@@ -92,7 +92,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     c_withdraw.add_argument("--date", type=date_argument, metavar="YYYY-MM-DD")
     c_list = c_actions.add_parser("list", help=_("consents of a case's people"))
     c_list.add_argument("ref")
-    c_list.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+    json_output(c_list)
     c_check = c_actions.add_parser("check", help=_("is consent in force? (exit 0 yes, 1 no)"))
     c_check.add_argument("ref")
     c_check.add_argument("--person", required=True, help=_("name or alias in the case"))
@@ -104,7 +104,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     window.add_argument("--today", dest="window", action="store_const", const="today")
     window.add_argument("--due-week", dest="window", action="store_const", const="week")
     followups.add_argument("--assignee", help=_("user name"))
-    followups.add_argument("--json", dest="as_json", action="store_true", help=_("print JSON"))
+    json_output(followups)
 
 
 def cmd_service(args: argparse.Namespace, session: Session, read_json) -> int:
