@@ -30,6 +30,17 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     listing.add_argument("--limit", type=int, default=100)
     json_output(listing)
 
+    referral = sub.add_parser("referral", help=_("hand services to partner organizations"))
+    r_actions = referral.add_subparsers(dest="referral_command", metavar="ACTION", required=True)
+    r_make = r_actions.add_parser(
+        "make", help=_("refer a service to a provider (needs consent, or --override)")
+    )
+    r_make.add_argument("id", help=_("service id"))
+    r_make.add_argument("--provider", required=True, help=_("name in the provider directory"))
+    r_make.add_argument("--override", metavar="REASON", help=_("why consent could not be had"))
+    r_list = r_actions.add_parser("list", help=_("services referred out, and their answers"))
+    json_output(r_list)
+
     provider = sub.add_parser("provider", help=_("the directory of partner organizations"))
     p_actions = provider.add_subparsers(dest="provider_command", metavar="ACTION", required=True)
     p_add = p_actions.add_parser("add", help=_("add a provider from JSON"))
@@ -128,6 +139,27 @@ def cmd_service(args: argparse.Namespace, session: Session, read_json) -> int:
                     ]
                 )
             )
+    return 0
+
+
+def cmd_referral(args: argparse.Namespace, session: Session, read_json) -> int:
+    if args.referral_command == "make":
+        change = {"status": "referred", "provider": args.provider}
+        if args.override:
+            change["consent_override"] = args.override
+        print_json(support.update_service(session, args.id, change))
+        return 0
+    found = [
+        service
+        for service in support.list_services(session, ["referred", "accepted", "declined"])
+        if service.get("provider")
+    ]
+    if args.as_json:
+        print_json(found)
+    for service in [] if args.as_json else found:
+        status = vocab.label("service-status", service["status"])
+        type_ = vocab.label("service-type", service["type"])
+        print(f"{service['case_ref']}  {type_}  {service['provider']}  {status}")
     return 0
 
 
@@ -266,6 +298,7 @@ COMMANDS = {
     "consent": cmd_consent,
     "service": cmd_service,
     "provider": cmd_provider,
+    "referral": cmd_referral,
     "followup": cmd_followup,
     "followups": cmd_followups,
 }

@@ -398,3 +398,27 @@ def test_services_are_not_changed_through_a_case_update(session) -> None:
     with pytest.raises(ValidationError, match="hrdesk service") as refused:
         cases.update_case(session, ref, {"services": [{"type": "medical"}]})
     assert refused.value.path == "services"
+
+
+def test_the_cli_makes_and_lists_referrals(cli, session) -> None:
+    ref = _case(session)
+    service_id = support.add_service(session, ref, {"type": "medical", "person": "Fatima Ali"})[
+        "id"
+    ]
+    support.add_provider(session, {"name": "District Hospital"})
+    session.lock()
+    refused = cli("referral", "make", service_id, "--provider", "District Hospital")
+    assert refused.code == 1 and "consent" in refused.err
+    made = cli(
+        "referral",
+        "make",
+        service_id,
+        "--provider",
+        "District Hospital",
+        "--override",
+        "Emergency surgery; patient unconscious",
+    )
+    assert made.code == 0, made.err
+    assert json.loads(made.out)["status"] == "referred"
+    listed = json.loads(cli("referral", "list", "--json").out)
+    assert [(r["case_ref"], r["provider"]) for r in listed] == [(ref, "District Hospital")]
