@@ -162,3 +162,13 @@ def test_demo_data_includes_verifiable_evidence(session) -> None:
         "statement-100.txt",
     ]
     assert all(r["ok"] for r in results)
+
+
+def test_check_reports_files_left_by_an_interrupted_intake(
+    session, ref, tmp_path, vault_dir
+) -> None:
+    evidence.attach(session, ref, _file(tmp_path, "kept.txt", b"kept"))
+    assert integrity.check(session) == []
+    (vault_dir / "attachments" / ("ab" * 16)).write_bytes(b"ciphertext of a lost intake")
+    (vault_dir / "attachments" / f".{'cd' * 16}.tmp").write_bytes(b"half written")
+    assert any("2 files in attachments/" in problem for problem in integrity.check(session))

@@ -50,15 +50,34 @@ def _check_attachments(session: Session) -> list[str]:
             folder, row["blob_id"], bytes.fromhex(row["blob_key"]), row["sha256"]
         )
     ]
-    if not failed:
-        return []
-    return [
-        ngettext(
-            "{count} attachment is missing, altered or damaged: {names}",
-            "{count} attachments are missing, altered or damaged: {names}",
-            len(failed),
-        ).format(count=len(failed), names=", ".join(failed))
-    ]
+    problems = []
+    if failed:
+        problems.append(
+            ngettext(
+                "{count} attachment is missing, altered or damaged: {names}",
+                "{count} attachments are missing, altered or damaged: {names}",
+                len(failed),
+            ).format(count=len(failed), names=", ".join(failed))
+        )
+    # An intake interrupted between writing the blob and recording it leaves an
+    # encrypted file nobody can open (its key was never stored): worth knowing.
+    known = {row["blob_id"] for row in attachment_queries.all_attachments(session.conn)}
+    strays = (
+        [p for p in folder.iterdir() if p.is_file() and p.name not in known]
+        if (folder.is_dir())
+        else []
+    )
+    if strays:
+        problems.append(
+            ngettext(
+                "{count} file in attachments/ belongs to no attachment (an interrupted "
+                "intake); it is encrypted and can be deleted.",
+                "{count} files in attachments/ belong to no attachment (interrupted "
+                "intakes); they are encrypted and can be deleted.",
+                len(strays),
+            ).format(count=len(strays))
+        )
+    return problems
 
 
 def _check_chains(conn: Connection) -> list[str]:
