@@ -62,11 +62,9 @@ def _check_attachments(session: Session) -> list[str]:
     # An intake interrupted between writing the blob and recording it leaves an
     # encrypted file nobody can open (its key was never stored): worth knowing.
     known = {row["blob_id"] for row in attachment_queries.all_attachments(session.conn)}
-    strays = (
-        [p for p in folder.iterdir() if p.is_file() and p.name not in known]
-        if (folder.is_dir())
-        else []
-    )
+    strays = []
+    if folder.is_dir():
+        strays = [p for p in folder.iterdir() if p.is_file() and p.name not in known]
     if strays:
         problems.append(
             ngettext(
