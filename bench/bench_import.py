@@ -142,7 +142,6 @@ def measure(path: Path, vault_dir: Path, today: dt.date) -> dict[str, Any]:
     dry = importer.import_file(session, path, dry_run=True, today=today)
     dry_s = time.perf_counter() - started
     after_dry = peak_rss_mb()
-    del dry.cases[:]
 
     ops_before, commits_before = op_log(session)
     started = time.perf_counter()

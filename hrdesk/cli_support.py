@@ -276,8 +276,8 @@ def cmd_import(args: argparse.Namespace, session: Session, read_json) -> int:
             ngettext(
                 "{count} case would be created.",
                 "{count} cases would be created.",
-                len(report.cases),
-            ).format(count=len(report.cases))
+                report.case_count,
+            ).format(count=report.case_count)
         )
     else:
         print(

@@ -230,21 +230,32 @@ def test_each_write_is_one_commit_in_a_contiguous_hash_chain_per_device(session)
     cases.add_case(session, {"title": "Second"})
     cases.update_case(session, case["ref"], {"status": "closed", "notes": [{"text": "Closed."}]})
 
-    commits = list(log.commits_with_ops(session.conn))
+    commits = list(log.commit_digests(session.conn))
     device = session.writer.device
     # The vault's first user was the first commit; then one per write above.
     assert len(commits) == 4
-    assert {commit.device_id for commit, _hash, _ops in commits} == {device.device_id}
-    assert [commit.seq for commit, _hash, _ops in commits] == [1, 2, 3, 4]
+    assert {commit.device_id for commit, _hash, _computed, _n in commits} == {device.device_id}
+    assert [commit.seq for commit, _hash, _computed, _n in commits] == [1, 2, 3, 4]
     previous = log.GENESIS
-    for commit, stored_hash, ops in commits:
-        assert ops
+    for commit, stored_hash, computed, count in commits:
+        assert count > 0
         assert commit.prev_hash == previous
-        assert commit.digest(ops) == stored_hash
+        assert computed == stored_hash
         previous = stored_hash
     saved = DeviceState.load(session.conn)
     assert (saved.seq, saved.chain_head) == (4, previous)
-    assert sum(len(ops) for _c, _h, ops in commits) == op_count(session)
+    assert sum(count for _c, _h, _d, count in commits) == op_count(session)
+
+
+def test_streamed_commit_hash_equals_the_canonical_json_hash() -> None:
+    import hashlib
+
+    commit = log.Commit("dev", 7, "0001.00000", "user", log.GENESIS)
+    ops = [("case", "id1", "title", '"T"', "[]"), ("note", "id2", "text", '"é"', '["a:1:0"]')]
+    whole = log.canonical(["dev", 7, "0001.00000", "user", log.GENESIS, [list(op) for op in ops]])
+    assert commit.digest(ops) == hashlib.sha256(whole.encode("utf-8")).hexdigest()
+    empty = log.canonical(["dev", 7, "0001.00000", "user", log.GENESIS, []])
+    assert commit.digest([]) == hashlib.sha256(empty.encode("utf-8")).hexdigest()
 
 
 def test_altering_an_op_breaks_its_commit_hash(session):

@@ -7,6 +7,7 @@ change goes through the store's single write path.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from hrdesk.core import casejson
@@ -29,26 +30,29 @@ _INCIDENT_FIELDS = ("date", "date_precision", "place", "description", "violation
 
 def add_case(session: Session, data: Any, today: dt.date | None = None) -> dict[str, Any]:
     """Create a case; returns it as JSON-ready data, including its ``ref``."""
-    case_id = add_cases(session, [data], today)[0]
+    case_id = add_cases(session, [data], today, number_errors=False)[0]
     return get_case(session, case_id)
 
 
-def add_cases(session: Session, items: list[Any], today: dt.date | None = None) -> list[str]:
-    """Create several cases in one transaction (all or none); returns their ids."""
+def add_cases(
+    session: Session, items: Iterable[Any], today: dt.date | None = None, number_errors: bool = True
+) -> list[str]:
+    """Create cases in one transaction (all or none); returns their ids.
+
+    Items are checked and written one at a time, so any number of them can be
+    streamed in (an import) without holding them all; a bad one rolls back all.
+    """
     today = today or dt.date.today()
-    parsed = []
-    for index, data in enumerate(items):
-        try:
-            case = casejson.parse_new_case(data, today)
-            case["assigned"] = user_ids(session, case.get("assigned", []), "assigned")
-        except ValidationError as err:
-            if len(items) == 1:
-                raise
-            raise ValidationError(f"[{index}].{err.path}", err.detail) from None
-        parsed.append(case)
     ids = []
     with session.writer.batch() as batch:
-        for case in parsed:
+        for index, data in enumerate(items):
+            try:
+                case = casejson.parse_new_case(data, today)
+                case["assigned"] = user_ids(session, case.get("assigned", []), "assigned")
+            except ValidationError as err:
+                if not number_errors:
+                    raise
+                raise ValidationError(f"[{index}].{err.path}", err.detail) from None
             ids.append(_write_new_case(session, batch, case, today))
     return ids
 

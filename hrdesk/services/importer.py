@@ -48,7 +48,7 @@ class RowError:
 class ImportReport:
     rows: int = 0
     blank_rows: int = 0
-    cases: list[dict[str, Any]] = field(default_factory=list)
+    case_count: int = 0  # valid cases found (none is held in memory)
     errors: list[RowError] = field(default_factory=list)
     mapping: importmap.Mapping | None = None
     created: list[str] = field(default_factory=list)  # case ids, once written
@@ -57,7 +57,7 @@ class ImportReport:
         return {
             "rows": self.rows,
             "blank_rows": self.blank_rows,
-            "cases": len(self.cases),
+            "cases": self.case_count,
             "created": len(self.created),
             "errors": [
                 {"row": e.row, "column": e.column, "message": e.message} for e in self.errors
@@ -75,13 +75,28 @@ def import_file(
 ) -> ImportReport:
     today = today or dt.date.today()
     path = Path(path)
-    if path.suffix.lower() == ".json":
-        report = _plan_json(session, path, today)
-    else:
-        report = _plan_table(session, path, mapping, today)
-    if not dry_run and not report.errors and report.cases:
-        report.created = add_cases(session, report.cases, today)
+    report = ImportReport()
+    for _case in _cases(session, path, mapping, today, report):
+        report.case_count += 1
+    if not dry_run and not report.errors and report.case_count:
+        # Read again, streaming each case into the one transaction: memory stays flat
+        # whatever the number of rows.
+        again = _cases(session, path, mapping, today, ImportReport())
+        report.created = add_cases(session, again, today)
     return report
+
+
+def _cases(
+    session: Session,
+    path: Path,
+    mapping: importmap.Mapping | None,
+    today: dt.date,
+    report: ImportReport,
+) -> Iterator[dict[str, Any]]:
+    """The valid cases of the file, one at a time; problems go to ``report``."""
+    if path.suffix.lower() == ".json":
+        return _json_cases(session, path, today, report)
+    return _table_cases(session, path, mapping, today, report)
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -145,21 +160,25 @@ def _blank(cell: Any) -> bool:
 # -- planning -----------------------------------------------------------------------------
 
 
-def _plan_table(
-    session: Session, path: Path, mapping: importmap.Mapping | None, today: dt.date
-) -> ImportReport:
+def _table_cases(
+    session: Session,
+    path: Path,
+    mapping: importmap.Mapping | None,
+    today: dt.date,
+    report: ImportReport,
+) -> Iterator[dict[str, Any]]:
     headers, rows = read_table(path, mapping.sheet if mapping else None)
     mapping = mapping or importmap.suggest_mapping(headers)
-    report = ImportReport(mapping=mapping)
+    report.mapping = mapping
     missing = [column for column in mapping.columns if column not in headers]
     if missing:
         report.errors.append(
             RowError(1, missing[0], _("this column named in the mapping is not in the file"))
         )
-        return report
+        return
     if "title" not in mapping.columns.values():
         report.errors.append(RowError(1, None, _("no column is mapped to the case title")))
-        return report
+        return
     index = {column: headers.index(column) for column in mapping.columns}
     column_of = {target: column for column, target in mapping.columns.items()}
     for number, row in enumerate(rows, start=2):
@@ -179,8 +198,7 @@ def _plan_table(
                 RowError(number, _column_for(err.path, case, column_of), err.detail)
             )
             continue
-        report.cases.append(case)
-    return report
+        yield case
 
 
 def _row_case(
@@ -260,7 +278,9 @@ def _column_for(path: str, case: dict[str, Any], column_of: dict[str, str]) -> s
     return column_of.get(target)
 
 
-def _plan_json(session: Session, path: Path, today: dt.date) -> ImportReport:
+def _json_cases(
+    session: Session, path: Path, today: dt.date, report: ImportReport
+) -> Iterator[dict[str, Any]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -270,7 +290,6 @@ def _plan_json(session: Session, path: Path, today: dt.date) -> ImportReport:
     items = data.get("cases") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise HrdeskError(_("Expected an hrdesk export or a list of cases."))
-    report = ImportReport()
     for number, item in enumerate(items, start=1):
         report.rows += 1
         case = _without_output_keys(item)
@@ -282,8 +301,7 @@ def _plan_json(session: Session, path: Path, today: dt.date) -> ImportReport:
         except ValidationError as err:
             report.errors.append(RowError(number, err.path or None, err.detail))
             continue
-        report.cases.append(case)
-    return report
+        yield case
 
 
 def _without_output_keys(value: Any) -> Any:

@@ -82,11 +82,11 @@ def _check_chains(conn: Connection) -> list[str]:
     """Every commit's hash covers its operations and links to its device's previous."""
     expected: dict[str, tuple[int, str]] = {}
     broken: set[str] = set()
-    for commit, stored_hash, ops in oplog.commits_with_ops(conn):
+    for commit, stored_hash, computed, _count in oplog.commit_digests(conn):
         if commit.device_id in broken:
             continue
         seq, prev = expected.get(commit.device_id, (0, oplog.GENESIS))
-        if commit.seq != seq + 1 or commit.prev_hash != prev or commit.digest(ops) != stored_hash:
+        if commit.seq != seq + 1 or commit.prev_hash != prev or computed != stored_hash:
             broken.add(commit.device_id)
             continue
         expected[commit.device_id] = (commit.seq, stored_hash)

@@ -38,9 +38,36 @@ class Commit:
     prev_hash: str
 
     def digest(self, ops: list[tuple[str, str, str, str, str]]) -> str:
-        """SHA-256 over the header and every (entity, id, field, value, seen) in order."""
-        body = [self.device_id, self.seq, self.hlc, self.user_id, self.prev_hash, ops]
-        return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
+        """SHA-256 of canonical JSON [device, seq, hlc, user, prev_hash, [op, ...]], each
+        op being [entity, id, field, value, seen]."""
+        hasher = self.hasher()
+        for op in ops:
+            hasher.add(op)
+        return hasher.hexdigest()
+
+    def hasher(self) -> CommitHasher:
+        return CommitHasher(self)
+
+
+class CommitHasher:
+    """``Commit.digest`` fed one op at a time: a commit of a million operations (a big
+    import) is hashed without holding them. The bytes hashed are exactly the
+    canonical JSON of the whole list, which is its parts joined by commas."""
+
+    def __init__(self, commit: Commit) -> None:
+        header = [commit.device_id, commit.seq, commit.hlc, commit.user_id, commit.prev_hash]
+        self._sha = hashlib.sha256((canonical(header)[:-1] + ",[").encode("utf-8"))
+        self._first = True
+
+    def add(self, op: tuple[str, str, str, str, str]) -> None:
+        text = canonical(list(op))
+        self._sha.update((text if self._first else "," + text).encode("utf-8"))
+        self._first = False
+
+    def hexdigest(self) -> str:
+        final = self._sha.copy()
+        final.update(b"]]")
+        return final.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -105,10 +132,9 @@ def newest(ops: list[Op]) -> Op:
     return max(ops, key=lambda op: (op.hlc, op.device_id, op.idx))
 
 
-def commits_with_ops(
-    conn: Connection,
-) -> Iterator[tuple[Commit, str, list[tuple[str, str, str, str, str]]]]:
-    """(commit, stored hash, its ops) in insertion order: a merge of two ordered scans."""
+def commit_digests(conn: Connection) -> Iterator[tuple[Commit, str, str, int]]:
+    """(commit, stored hash, hash recomputed from its ops, op count) in insertion order:
+    a merge of two ordered scans that holds one op at a time."""
     op_rows = conn.execute(
         "SELECT commit_id, entity, entity_id, field, value, seen FROM ops ORDER BY commit_id, idx"
     )
@@ -116,9 +142,10 @@ def commits_with_ops(
     for row in conn.execute(
         "SELECT id, device_id, seq, hlc, user_id, prev_hash, hash FROM commits ORDER BY id"
     ):
-        commit_id = row[0]
-        ops = []
+        commit_id, commit = row[0], Commit(*row[1:6])
+        hasher, count = commit.hasher(), 0
         while pending is not None and pending[0] == commit_id:
-            ops.append(tuple(pending[1:]))
+            hasher.add(tuple(pending[1:]))
+            count += 1
             pending = next(op_rows, None)
-        yield Commit(*row[1:6]), row[6], ops  # type: ignore[misc]
+        yield commit, row[6], hasher.hexdigest(), count

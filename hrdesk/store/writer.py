@@ -27,7 +27,7 @@ from hrdesk.core.ids import case_reference
 from hrdesk.store import derived
 from hrdesk.store.connection import Connection, checkpoint
 from hrdesk.store.entities import ENTITIES
-from hrdesk.store.oplog import Commit, canonical, field_ops, heads
+from hrdesk.store.oplog import Commit, CommitHasher, canonical, field_ops, heads
 
 # About 30-60 MB of WAL: bounds its growth during bulk work such as demo data or imports.
 CHECKPOINT_OPS = 50_000
@@ -79,7 +79,8 @@ class Batch:
         self._cases_to_refresh: set[str] = set()
         self._commit: Commit | None = None
         self._commit_row = 0
-        self._ops: list[tuple[str, str, str, str, str]] = []
+        self._hasher: CommitHasher | None = None
+        self._op_count = 0
 
     @property
     def user_id(self) -> str:
@@ -147,6 +148,7 @@ class Batch:
                 self._user_id,
                 state.chain_head,
             )
+            self._hasher = self._commit.hasher()
             # The hash is known only when the batch ends; the row reserves the id.
             self._commit_row = self._conn.execute(
                 "INSERT INTO commits (device_id, seq, hlc, user_id, prev_hash, hash) "
@@ -160,9 +162,10 @@ class Batch:
                 ),
             ).lastrowid
         op = (entity, entity_id, name, value, seen)
-        self._ops.append(op)
+        self._hasher.add(op)  # type: ignore[union-attr]
+        self._op_count += 1
         self.changes.op_count += 1
-        return (self._commit_row, len(self._ops) - 1, *op)
+        return (self._commit_row, self._op_count - 1, *op)
 
     def _materialize(self, table: str, entity_id: str, columns: dict[str, Any]) -> None:
         names = list(columns)
@@ -178,7 +181,7 @@ class Batch:
         commit = self._commit
         if commit is None:
             return  # nothing changed: no commit, counters untouched except references
-        digest = commit.digest(self._ops)
+        digest = self._hasher.hexdigest()  # type: ignore[union-attr]
         self._conn.execute("UPDATE commits SET hash = ? WHERE id = ?", (digest, self._commit_row))
         now = _iso(commit.hlc)
         for case_id in sorted(self._cases_to_refresh):
