@@ -90,8 +90,19 @@ def calibrate(target_seconds: float = TARGET_SECONDS) -> KdfParams:
 
     derive("calibration", KdfParams(1, FLOOR_MEMORY_KIB, parallelism, salt))  # warm-up
     one, four = best_of_two(1), best_of_two(4)
-    per_pass = max((four - one) / 3, 1e-3)
+    # A busy machine can slow the one-pass run and make the difference look tiny; a
+    # pass is never cheaper than an eighth of the four-pass run, whatever the noise.
+    per_pass = max((four - one) / 3, four / 8, 1e-3)
     fixed = max(one - per_pass, 0.0)
-    time_cost = int((target_seconds - fixed) / per_pass)
-    time_cost = max(FLOOR_TIME_COST, min(MAX_TIME_COST, time_cost))
+    time_cost = _bounded(int((target_seconds - fixed) / per_pass))
+    # One run with the chosen cost corrects what noise is left: never far above target.
+    start = time.perf_counter()
+    derive("calibration", KdfParams(time_cost, FLOOR_MEMORY_KIB, parallelism, salt))
+    elapsed = time.perf_counter() - start
+    if elapsed > 1.5 * target_seconds:
+        time_cost = _bounded(int(time_cost * target_seconds / elapsed))
     return KdfParams(time_cost, FLOOR_MEMORY_KIB, parallelism, os.urandom(16))
+
+
+def _bounded(time_cost: int) -> int:
+    return max(FLOOR_TIME_COST, min(MAX_TIME_COST, time_cost))
