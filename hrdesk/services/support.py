@@ -198,45 +198,42 @@ def get_service(session: Session, service_id: str) -> dict[str, Any]:
     row = support_queries.get_service(session.conn, service_id)
     if row is None:
         raise NotFound(_("No service with id {id}.").format(id=service_id))
-    return _service_json(session, row)
+    return _services_json(session, [row])[0]
 
 
-def _service_json(
-    session: Session, row: dict[str, Any], labels: dict[str, str] | None = None
-) -> dict[str, Any]:
+def _services_json(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Services as JSON-ready data; names, providers and follow-up dates are looked up
+    once for all of them, not once per service."""
     conn = session.conn
-    if labels is None:
-        labels = {v: k for k, v in queries.involvement_labels(conn, row["case_id"]).items()}
     providers = support_queries.provider_names(conn)
     names = queries.user_names(conn)
-    service = {
-        "id": row["id"],
-        "type": row["type"],
-        "person": labels.get(row["involvement_id"], row["involvement_id"]),
-        "provider": providers.get(row["provider_id"]) if row["provider_id"] else None,
-        "status": row["status"],
-        "requested_on": row["requested_on"],
-        "started_on": row["started_on"],
-        "completed_on": row["completed_on"],
-        "outcome": row["outcome"],
-        "consent_override": row["consent_override"],
-        "created_by": names.get(row["created_by"], row["created_by"]),
-    }
-    open_dates = [
-        f["due_on"]
-        for f in support_queries.followups_of_case(conn, row["case_id"])
-        if f["service_id"] == row["id"] and not f["done_on"]
-    ]
-    service["follow_up_on"] = min(open_dates) if open_dates else None
-    return {key: value for key, value in service.items() if value is not None}
+    next_due = support_queries.next_followup_dates(conn, [row["id"] for row in rows])
+    labels: dict[str, dict[str, str]] = {}
+    result = []
+    for row in rows:
+        if row["case_id"] not in labels:
+            by_label = queries.involvement_labels(conn, row["case_id"])
+            labels[row["case_id"]] = {v: k for k, v in by_label.items()}
+        service = {
+            "id": row["id"],
+            "type": row["type"],
+            "person": labels[row["case_id"]].get(row["involvement_id"], row["involvement_id"]),
+            "provider": providers.get(row["provider_id"]) if row["provider_id"] else None,
+            "status": row["status"],
+            "requested_on": row["requested_on"],
+            "started_on": row["started_on"],
+            "completed_on": row["completed_on"],
+            "outcome": row["outcome"],
+            "consent_override": row["consent_override"],
+            "created_by": names.get(row["created_by"], row["created_by"]),
+            "follow_up_on": next_due.get(row["id"]),
+        }
+        result.append({key: value for key, value in service.items() if value is not None})
+    return result
 
 
 def services_of_case(session: Session, case_id: str) -> list[dict[str, Any]]:
-    labels = {v: k for k, v in queries.involvement_labels(session.conn, case_id).items()}
-    return [
-        _service_json(session, row, labels)
-        for row in support_queries.services_of_case(session.conn, case_id)
-    ]
+    return _services_json(session, support_queries.services_of_case(session.conn, case_id))
 
 
 def list_services(
@@ -246,7 +243,10 @@ def list_services(
     limit: int = 100,
 ) -> list[dict[str, Any]]:
     rows = support_queries.list_services(session.conn, statuses or [], types or [], limit)
-    return [_service_json(session, row) | {"case_ref": row["case_ref"]} for row in rows]
+    return [
+        service | {"case_ref": row["case_ref"]}
+        for row, service in zip(rows, _services_json(session, rows), strict=True)
+    ]
 
 
 # -- follow-ups ---------------------------------------------------------------------------

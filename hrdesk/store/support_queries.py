@@ -7,6 +7,7 @@ from typing import Any
 from hrdesk.core.textfold import fold_key
 from hrdesk.core.workflow import ConsentRecord
 from hrdesk.store.connection import Connection
+from hrdesk.store.entities import ENTITIES
 
 _SERVICE_COLUMNS = (
     "id",
@@ -94,8 +95,6 @@ _PROVIDER_COLUMNS = ("id", "name", "services", "area", "languages", "contact", "
 
 
 def list_providers(conn: Connection) -> list[dict[str, Any]]:
-    from hrdesk.store.entities import ENTITIES
-
     spec = ENTITIES["provider"]
     rows = conn.execute(
         f"SELECT {', '.join(_PROVIDER_COLUMNS)} FROM providers WHERE deleted = 0 ORDER BY name"
@@ -160,6 +159,18 @@ def open_followups(
         | {"case_ref": row[-2], "case_title": row[-1]}
         for row in rows
     ]
+
+
+def next_followup_dates(conn: Connection, service_ids: list[str]) -> dict[str, str]:
+    """service id -> due date of its earliest open follow-up (services that have one)."""
+    if not service_ids:
+        return {}
+    rows = conn.execute(
+        "SELECT service_id, min(due_on) FROM followups WHERE done_on IS NULL AND deleted = 0 "
+        f"AND service_id IN ({', '.join('?' * len(service_ids))}) GROUP BY service_id",
+        service_ids,
+    ).fetchall()
+    return dict(rows)
 
 
 def get_followup(conn: Connection, followup_id: str) -> dict[str, Any] | None:
