@@ -95,3 +95,24 @@ def test_the_cli_records_lists_checks_and_withdraws(cli, session, ref) -> None:
     consent_id = json.loads(added.out)["id"]
     assert cli("consent", "withdraw", consent_id).code == 0
     assert cli(*check).code == 1
+
+
+def test_consent_list_keeps_two_people_with_one_name_apart(session) -> None:
+    ref = cases.add_case(
+        session,
+        {
+            "title": "Namesakes",
+            "people": [
+                {
+                    "name": "Ali Hassan",
+                    "role": "victim",
+                    "consents": [
+                        {"scope": "share-dossiers", "granted": True, "date": "2026-01-01"}
+                    ],
+                },
+                {"name": "Ali Hassan", "role": "witness"},
+            ],
+        },
+    )["ref"]
+    listed = consent.of_case(session, ref, D(2026, 6, 1))
+    assert [p["in_force"]["share-dossiers"] for p in listed] == [True, False]

@@ -75,17 +75,20 @@ def of_case(session: Session, ref: str, on: dt.date | None = None) -> list[dict[
     """Each person of the case with their consent records and what is in force."""
     case_id = require_case(session, ref)
     day = on or dt.date.today()
-    scopes = vocab.slugs("consent-scope")
     people = []
     for person in queries.get_case(session.conn, case_id)["people"]:  # type: ignore[index]
-        if "actor_type" in person:
+        person_id = support_queries.person_of_involvement(session.conn, person["id"])
+        if person_id is None:  # an actor: consent is a person's
             continue
-        _case, person_id = person_in_case(session, ref, person.get("name") or person["alias"])
+        records = support_queries.consents_of_person(session.conn, person_id)
         people.append(
             {
                 "person": person.get("name") or person.get("alias"),
                 "consents": person.get("consents", []),
-                "in_force": {scope: may(session, person_id, scope, day) for scope in scopes},
+                "in_force": {
+                    scope: workflow.consent_in_force(records, scope, day.isoformat())
+                    for scope in vocab.slugs("consent-scope")
+                },
             }
         )
     return people
