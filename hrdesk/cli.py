@@ -62,7 +62,7 @@ def _open(args: argparse.Namespace) -> vault.Session:
     if args.recovery_key:
         key = _secret("HRDESK_RECOVERY_KEY", _("Recovery key: "))
         return vault.unlock_with_recovery_key(args.vault, key, args.user)
-    vault.check_is_vault(args.vault)
+    vault.check_is_vault(args.vault)  # before the prompt: no passphrase asked for nothing
     return vault.unlock(args.vault, _secret("HRDESK_PASSPHRASE", _("Passphrase: ")))
 
 

@@ -43,9 +43,10 @@ def check(session: Session) -> list[str]:
 def _check_attachments(session: Session) -> list[str]:
     """Every attachment decrypts whole and matches the SHA-256 taken at intake."""
     folder = session.path / "attachments"
+    attachments = attachment_queries.all_attachments(session.conn)
     failed = [
         row["filename"]
-        for row in attachment_queries.all_attachments(session.conn)
+        for row in attachments
         if not blobs.verify_blob(
             folder, row["blob_id"], bytes.fromhex(row["blob_key"]), row["sha256"]
         )
@@ -61,7 +62,7 @@ def _check_attachments(session: Session) -> list[str]:
         )
     # An intake interrupted between writing the blob and recording it leaves an
     # encrypted file nobody can open (its key was never stored): worth knowing.
-    known = {row["blob_id"] for row in attachment_queries.all_attachments(session.conn)}
+    known = {row["blob_id"] for row in attachments}
     strays = []
     if folder.is_dir():
         strays = [p for p in folder.iterdir() if p.is_file() and p.name not in known]
