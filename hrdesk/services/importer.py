@@ -81,7 +81,7 @@ def import_file(
     if not dry_run and not report.errors and report.case_count:
         # Read again, streaming each case into the one transaction: memory stays flat
         # whatever the number of rows.
-        again = _cases(session, path, mapping, today, ImportReport())
+        again = _cases(session, path, mapping, today, ImportReport(), check=False)
         report.created = add_cases(session, again, today)
     return report
 
@@ -92,11 +92,13 @@ def _cases(
     mapping: importmap.Mapping | None,
     today: dt.date,
     report: ImportReport,
+    check: bool = True,
 ) -> Iterator[dict[str, Any]]:
-    """The valid cases of the file, one at a time; problems go to ``report``."""
+    """The valid cases of the file, one at a time; problems go to ``report``.
+    ``check=False`` skips the case checks (for a file already checked)."""
     if path.suffix.lower() == ".json":
-        return _json_cases(session, path, today, report)
-    return _table_cases(session, path, mapping, today, report)
+        return _json_cases(session, path, today, report, check)
+    return _table_cases(session, path, mapping, today, report, check)
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -166,6 +168,7 @@ def _table_cases(
     mapping: importmap.Mapping | None,
     today: dt.date,
     report: ImportReport,
+    check: bool = True,
 ) -> Iterator[dict[str, Any]]:
     headers, rows = read_table(path, mapping.sheet if mapping else None)
     mapping = mapping or importmap.suggest_mapping(headers)
@@ -189,6 +192,9 @@ def _table_cases(
         report.rows += 1
         case = _row_case(row, index, mapping, number, today, report.errors)
         if case is None:
+            continue
+        if not check:  # the write pass: add_cases checks each case itself
+            yield case
             continue
         try:
             parsed = casejson.parse_new_case(case, today)
@@ -279,7 +285,7 @@ def _column_for(path: str, case: dict[str, Any], column_of: dict[str, str]) -> s
 
 
 def _json_cases(
-    session: Session, path: Path, today: dt.date, report: ImportReport
+    session: Session, path: Path, today: dt.date, report: ImportReport, check: bool = True
 ) -> Iterator[dict[str, Any]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -293,6 +299,9 @@ def _json_cases(
     for number, item in enumerate(items, start=1):
         report.rows += 1
         case = _without_output_keys(item)
+        if not check:  # the write pass: add_cases checks each case itself
+            yield case
+            continue
         try:
             casejson.parse_new_case(case, today)
             user_ids(
