@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import apsw
+import pytest
 
 from hrdesk.services import cases
 from hrdesk.store.vault import DB_NAME
@@ -45,8 +46,5 @@ def test_a_wrong_key_does_not_open_it_there_either(created, vault_dir: Path) -> 
     created.session.lock()
     wrong = "0" * 64
     reader = _open_independently(vault_dir / DB_NAME, wrong)
-    try:
+    with pytest.raises(apsw.NotADBError):
         list(reader.execute("SELECT count(*) FROM cases"))
-    except apsw.NotADBError:
-        return
-    raise AssertionError("a wrong key opened the database")

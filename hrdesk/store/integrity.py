@@ -35,8 +35,8 @@ def check(session: Session) -> list[str]:
     problems += _check_attachments(session)
     try:
         conn.execute("INSERT INTO case_search (case_search) VALUES ('integrity-check')")
-    except Exception:
-        problems.append(_("The search index is damaged; it can be rebuilt."))
+    except DatabaseError:
+        problems.append(_("The search index is damaged; restore a backup and report the problem."))
     return problems
 
 
