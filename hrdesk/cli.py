@@ -253,9 +253,12 @@ def main(argv: list[str] | None = None) -> int:
     set_language()
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
+    if args.lang:
+        set_language([args.lang])
+    if args.command in (None, "gui"):
+        from hrdesk.gui.app import run  # Qt is loaded only for the desktop app
+
+        return run(Path(args.vault) if args.vault else vault.default_vault_path(), args.lang)
     if args.vault:
         args.vault = Path(args.vault)
     elif args.command == "demo":

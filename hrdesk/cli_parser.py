@@ -39,7 +39,11 @@ def build(version: str) -> argparse.ArgumentParser:
         help=_("unlock with the recovery key (from HRDESK_RECOVERY_KEY or a prompt)"),
     )
     parser.add_argument("--user", help=_("with --recovery-key: act as this user"))
+    parser.add_argument(
+        "--lang", metavar="CODE", help=_("language of the interface (e.g. fr, ar, pt_BR)")
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("gui", help=_("start the desktop app (the default with no command)"))
 
     init = sub.add_parser("init", help=_("create a new vault"))
     init.add_argument("--org", default=_("My organization"))

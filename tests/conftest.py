@@ -97,3 +97,33 @@ def run_subprocess(args: list[str], env: dict[str, str], **kwargs) -> subprocess
         text=True,
         **kwargs,
     )
+
+
+@pytest.fixture
+def gui_app(tmp_path: Path, qtbot):
+    """The desktop app on a fresh (not yet created) vault, with its own settings file."""
+    from hrdesk.gui.app import App
+
+    app = App(tmp_path / "gui-vault", tmp_path / "settings.ini", language="en")
+    qtbot.addWidget(app.window)
+    app.window.show()
+    yield app
+    app.client.lock()
+    app.worker.shutdown()
+
+
+@pytest.fixture
+def unlocked_app(tmp_path: Path, qtbot):
+    """The desktop app, unlocked, on a vault created beforehand (one admin, amina)."""
+    from hrdesk.gui.app import App
+    from tests.gui_support import unlock
+
+    created = vault.create_vault(tmp_path / "gui-vault", PASSPHRASE, "Test org", "amina")
+    created.session.lock()
+    app = App(tmp_path / "gui-vault", tmp_path / "settings.ini", language="en")
+    qtbot.addWidget(app.window)
+    app.window.show()
+    unlock(qtbot, app, PASSPHRASE)
+    yield app
+    app.client.lock()
+    app.worker.shutdown()

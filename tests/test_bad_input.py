@@ -164,8 +164,15 @@ def test_a_truncated_database_is_refused_with_the_recovery_key_too(cli, existing
 
 
 def flip_middle(database: Path) -> None:
+    """Damage a page that opening the vault does not read (the case-title index), so
+    the vault still opens and ``check`` is what finds it."""
+    session = vault.unlock(database.parent, PASSPHRASE)
+    (page,) = session.conn.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'cases_title'"
+    ).fetchone()
+    session.lock()
     data = bytearray(database.read_bytes())
-    middle = len(data) // 2
+    middle = (page - 1) * 4096 + 2048
     for index in range(middle, middle + 32):
         data[index] ^= 0xFF
     database.write_bytes(bytes(data))

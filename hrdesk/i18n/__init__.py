@@ -44,3 +44,13 @@ def pgettext(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message
+
+
+def available_languages() -> list[str]:
+    """Language codes with a catalog (English, the source language, always)."""
+    found = {"en"}
+    if _TRANSLATIONS_DIR.is_dir():
+        for entry in _TRANSLATIONS_DIR.iterdir():
+            if (entry / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file():
+                found.add(entry.name)
+    return sorted(found)

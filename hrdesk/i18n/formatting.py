@@ -42,3 +42,9 @@ def format_size(size: int) -> str:
             break
         value /= 1000
     return f"{format_decimal(round(value, 1), locale=current_locale())} {unit}"
+
+
+def format_number(value: int | float) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=current_locale())

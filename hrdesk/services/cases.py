@@ -269,9 +269,22 @@ def resolve_filter(session: Session, filters: CaseFilter, assigned_names: list[s
 
 
 def list_cases(
-    session: Session, filters: CaseFilter, limit: int = 50, offset: int = 0
+    session: Session,
+    filters: CaseFilter,
+    limit: int = 50,
+    offset: int = 0,
+    sort: str = "opened",
+    descending: bool = True,
 ) -> list[dict[str, Any]]:
-    return queries.list_cases(session.conn, filters, limit, offset)
+    return queries.list_cases(session.conn, filters, limit, offset, sort, descending)
+
+
+def count_cases(session: Session, filters: CaseFilter) -> int:
+    return queries.count_cases(session.conn, filters)
+
+
+def case_id(session: Session, ref: str) -> str:
+    return require_case(session, ref)
 
 
 def search(

@@ -19,6 +19,7 @@ from hrdesk.core import validate as v
 from hrdesk.core.errors import HrdeskError, NotFound
 from hrdesk.core.ids import new_id
 from hrdesk.i18n import _
+from hrdesk.i18n.formatting import format_size
 from hrdesk.services.lookup import require_case
 from hrdesk.store import attachment_queries, blobs, queries
 from hrdesk.store.atomic import fsync_dir
@@ -194,6 +195,30 @@ def export(session: Session, attachment_id: str, dest: Path, note: str | None = 
     with session.writer.batch() as batch:
         _custody(batch, row, row["case_id"], "exported", None, note)
     return dest
+
+
+PREVIEW_LIMIT = 64 * 1024 * 1024
+
+
+def read_for_preview(session: Session, attachment_id: str, limit: int = PREVIEW_LIMIT) -> bytes:
+    """The decrypted file, in memory only (the in-app preview never writes plaintext).
+
+    Larger files are refused rather than half-shown; the SHA-256 is checked, so a
+    preview never shows content that differs from what was taken in.
+    """
+    row = _require(session, attachment_id)
+    if row["size"] > limit:
+        raise HrdeskError(
+            _("This file is too large to preview ({size}); export it to open it.").format(
+                size=format_size(row["size"])
+            )
+        )
+    data = b"".join(
+        blobs.read_blob(_folder(session), row["blob_id"], bytes.fromhex(row["blob_key"]))
+    )
+    if hashlib.sha256(data).hexdigest() != row["sha256"]:
+        raise blobs.BlobDamaged(_("The attachment does not match its intake checksum."))
+    return data
 
 
 def verify(session: Session, attachment_id: str | None = None) -> list[dict[str, Any]]:

@@ -108,9 +108,14 @@ class KeySlots:
 
     # -- keys ---------------------------------------------------------------
 
-    def unlock(self, passphrase: str) -> tuple[bytes, str]:
-        """The raw key and the user id of the slot this passphrase opens."""
-        for slot in self.slots:
+    def unlock(self, passphrase: str, first_user: str | None = None) -> tuple[bytes, str]:
+        """The raw key and the user id of the slot this passphrase opens.
+
+        Each slot tried costs one key derivation; ``first_user`` (the last user of
+        this computer) is tried first so the usual unlock costs one.
+        """
+        ordered = sorted(self.slots, key=lambda slot: slot.user_id != first_user)
+        for slot in ordered:
             raw = self._try(slot, passphrase)
             if raw is not None:
                 return raw, slot.user_id

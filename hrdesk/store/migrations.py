@@ -150,9 +150,19 @@ _V2 = (
     "CREATE INDEX custody_attachment ON custody (attachment_id)",
 )
 
+_V3 = (
+    # Case-list columns a user can sort by, each walked in order by its own index.
+    "CREATE INDEX cases_title ON cases (title, ref)",
+    "CREATE INDEX cases_updated ON cases (updated_at, ref)",
+    # Work in progress kept when the vault locks (an unsaved form, where the user was).
+    # Local to this device, never in the op-log: a draft is not yet a change.
+    "CREATE TABLE drafts (key TEXT PRIMARY KEY, value TEXT NOT NULL, saved_at TEXT NOT NULL)",
+)
+
 STEPS: tuple[Step, ...] = (
     Step(1, "initial schema", _V1),
     Step(2, "support services, providers, follow-ups, evidence and custody", _V2),
+    Step(3, "case-list sort indexes and drafts kept across a lock", _V3),
 )
 LATEST = STEPS[-1].version
 

@@ -113,13 +113,34 @@ def _summary(row: tuple[Any, ...]) -> dict[str, Any]:
     return dict(zip(_CASE_COLUMNS, row, strict=True))
 
 
+# What a case list can be sorted by; each has an index that walks it in order
+# (priority excepted: four values, read through the status-free list index).
+SORT_KEYS = {
+    "opened": "c.opened_on {d}, c.ref {d}",
+    "ref": "c.ref {d}",
+    "title": "c.title {d}, c.ref {d}",
+    "updated": "c.updated_at {d}, c.ref {d}",
+    "status": "c.status {d}, c.opened_on {d}, c.ref {d}",
+    "priority": (
+        "CASE c.priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2 WHEN 'normal' THEN 1 "
+        "ELSE 0 END {d}, c.opened_on {d}, c.ref {d}"
+    ),
+}
+
+
 def list_cases(
-    conn: Connection, filters: CaseFilter, limit: int = 50, offset: int = 0
+    conn: Connection,
+    filters: CaseFilter,
+    limit: int = 50,
+    offset: int = 0,
+    sort: str = "opened",
+    descending: bool = True,
 ) -> list[dict[str, Any]]:
     where, params = _where(conn, filters)
+    order = SORT_KEYS[sort].format(d="DESC" if descending else "ASC")
     rows = conn.execute(
         f"SELECT {', '.join('c.' + c for c in _CASE_COLUMNS)} FROM cases c WHERE {where} "
-        "ORDER BY c.opened_on DESC, c.ref DESC LIMIT ? OFFSET ?",
+        f"ORDER BY {order} LIMIT ? OFFSET ?",
         (*params, limit, offset),
     ).fetchall()
     return [_summary(row) for row in rows]

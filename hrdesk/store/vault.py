@@ -189,12 +189,12 @@ def _check_not_empty(db_path: Path) -> None:
         raise DatabaseDamaged(_("The database cannot be read with this key, or it is damaged."))
 
 
-def unlock(path: Path, passphrase: str) -> Session:
+def unlock(path: Path, passphrase: str, first_user: str | None = None) -> Session:
     """Open the vault with a user's passphrase; that user authors every change."""
     path = Path(path)
     check_is_vault(path)
     slots = KeySlots.load(path / SLOTS_NAME)
-    raw_key, user_id = slots.unlock(passphrase)
+    raw_key, user_id = slots.unlock(passphrase, first_user)
     _check_not_empty(path / DB_NAME)
     conn = connect(path / DB_NAME, raw_key)
     return _open_session(path, conn, user_id, slots, raw_key)
@@ -248,6 +248,14 @@ def _open_session(
         conn.close()
         raise
     return Session(path, conn, user_id, slots, raw_key)
+
+
+def user_count(path: Path) -> int:
+    """How many users can unlock the vault (read from the key slots; no names there)."""
+    try:
+        return len(KeySlots.load(Path(path) / SLOTS_NAME).slots)
+    except KeySlotsDamaged:
+        return 0
 
 
 def vault_meta(session: Session) -> dict[str, str]:

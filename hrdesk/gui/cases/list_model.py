@@ -1,0 +1,233 @@
+"""The case list model: pages rows from the vault on demand, never loads them all.
+
+The model knows how many cases match (one count query) and fetches a page of
+rows on the database worker the first time a row of that page is painted. At
+most ``MAX_PAGES`` pages stay in memory; scrolling far away drops the oldest.
+With a search text the model shows the ranked search results instead.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from hrdesk.core import vocab
+from hrdesk.gui.client import VaultClient
+from hrdesk.i18n import _
+from hrdesk.i18n.formatting import format_date
+from hrdesk.services import cases
+from hrdesk.store.queries import CaseFilter
+
+PAGE = 200
+MAX_PAGES = 25
+SEARCH_LIMIT = 500
+
+COLUMNS = ("ref", "title", "status", "priority", "opened", "place")
+_SORTABLE = {"ref", "title", "status", "priority", "opened"}
+CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _headers() -> dict[str, str]:
+    return {
+        "ref": _("Reference"),
+        "title": _("Title"),
+        "status": _("Status"),
+        "priority": _("Priority"),
+        "opened": _("Opened"),
+        "place": _("Place"),
+    }
+
+
+def _cell(row: dict[str, Any], key: str) -> str:
+    if key == "ref":
+        return row["ref"]
+    if key == "title":
+        return row["title"] or ""
+    if key == "status":
+        return vocab.label("case-status", row["status"])
+    if key == "priority":
+        return vocab.label("priority", row["priority"])
+    if key == "opened":
+        return format_date(row["opened_on"])
+    return ", ".join(p for p in (row.get("locality"), row.get("region"), row.get("country")) if p)
+
+
+class CaseListModel(QAbstractTableModel):
+    loaded = Signal()  # a page or search result arrived (tests and the status line use it)
+    counted = Signal(int)
+    failed = Signal(str)
+
+    def __init__(self, client: VaultClient, parent=None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.filters = CaseFilter()
+        self.query = ""
+        self.sort_key = "opened"
+        self.descending = True
+        self._count = 0
+        self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
+        self._requested: set[int] = set()
+        self._search: list[dict[str, Any]] | None = None
+        self._token = 0
+
+    # -- what to show -----------------------------------------------------------
+
+    def set_filters(self, filters: CaseFilter) -> None:
+        self.filters = replace(filters)
+        self.refresh()
+
+    def set_query(self, text: str) -> None:
+        self.query = text.strip()
+        self.refresh()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column]
+        if key not in _SORTABLE:
+            return
+        self.sort_key = key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Ask again (filters, search or data changed); old answers in flight are ignored."""
+        self._token += 1
+        token = self._token
+        if self.query:
+            self.client.call(
+                cases.search,
+                self.query,
+                self.filters,
+                SEARCH_LIMIT,
+                done=lambda rows: self._searched(token, rows),
+                failed=self._failed,
+            )
+        else:
+            self.client.call(
+                cases.count_cases,
+                self.filters,
+                done=lambda count: self._counted(token, count),
+                failed=self._failed,
+            )
+
+    def clear(self) -> None:
+        self._token += 1
+        self.beginResetModel()
+        self._count = 0
+        self._pages.clear()
+        self._requested.clear()
+        self._search = None
+        self.endResetModel()
+
+    def _failed(self, error: BaseException) -> None:
+        from hrdesk.gui.errors import message_for
+
+        self.failed.emit(message_for(error))
+
+    def _searched(self, token: int, rows: list[dict[str, Any]]) -> None:
+        if token != self._token:
+            return
+        if self.sort_key != "opened" or not self.descending:
+            # A chosen column order applies to search results too (default: by rank).
+            rows = sorted(rows, key=lambda r: _cell(r, self.sort_key), reverse=self.descending)
+        self.beginResetModel()
+        self._search = rows
+        self._count = len(rows)
+        self._pages.clear()
+        self._requested.clear()
+        self.endResetModel()
+        self.counted.emit(self._count)
+        self.loaded.emit()
+
+    def _counted(self, token: int, count: int) -> None:
+        if token != self._token:
+            return
+        self.beginResetModel()
+        self._search = None
+        self._count = count
+        self._pages.clear()
+        self._requested.clear()
+        self.endResetModel()
+        self.counted.emit(count)
+        if count == 0:
+            self.loaded.emit()
+
+    def _request(self, page: int) -> None:
+        if page in self._requested:
+            return
+        self._requested.add(page)
+        token = self._token
+        self.client.call(
+            cases.list_cases,
+            self.filters,
+            PAGE,
+            page * PAGE,
+            self.sort_key,
+            self.descending,
+            done=lambda rows: self._page_arrived(token, page, rows),
+            failed=self._failed,
+        )
+
+    def _page_arrived(self, token: int, page: int, rows: list[dict[str, Any]]) -> None:
+        if token != self._token:
+            return
+        self._pages[page] = rows
+        while len(self._pages) > MAX_PAGES:
+            dropped, _rows = self._pages.popitem(last=False)
+            self._requested.discard(dropped)
+        first = page * PAGE
+        last = min(first + len(rows), self._count) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        self.loaded.emit()
+
+    # -- rows -----------------------------------------------------------------------
+
+    def row_data(self, row: int) -> dict[str, Any] | None:
+        if self._search is not None:
+            return self._search[row] if 0 <= row < len(self._search) else None
+        page = self._pages.get(row // PAGE)
+        if page is None:
+            self._request(row // PAGE)
+            return None
+        self._pages.move_to_end(row // PAGE)
+        offset = row % PAGE
+        return page[offset] if offset < len(page) else None
+
+    def is_loaded(self, row: int) -> bool:
+        if self._search is not None:
+            return 0 <= row < len(self._search)
+        return row // PAGE in self._pages
+
+    # -- Qt model interface ---------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row_data(index.row())
+        key = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "…" if row is None else _cell(row, key)
+        if role == CASE_ID_ROLE:
+            return None if row is None else row["id"]
+        if role == Qt.ItemDataRole.ToolTipRole and row is not None and key == "title":
+            return row["title"]
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return _headers()[COLUMNS[section]]
+        return None
