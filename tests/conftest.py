@@ -108,7 +108,8 @@ def gui_app(tmp_path: Path, qtbot):
     qtbot.addWidget(app.window)
     app.window.show()
     yield app
-    app.client.lock()
+    # Lock first: a view left with unsaved work would otherwise ask, modally, on close.
+    app.window.lock()
     app.worker.shutdown()
 
 
@@ -125,5 +126,6 @@ def unlocked_app(tmp_path: Path, qtbot):
     app.window.show()
     unlock(qtbot, app, PASSPHRASE)
     yield app
-    app.client.lock()
+    # Lock first: a view left with unsaved work would otherwise ask, modally, on close.
+    app.window.lock()
     app.worker.shutdown()

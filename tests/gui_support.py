@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from hrdesk.gui.app import App
@@ -45,8 +45,12 @@ def visible_texts(root: QWidget | None = None) -> list[str]:
                 texts.append(widget.toPlainText())
             elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
                 model = widget.model()
-                for row in range(min(model.rowCount(), 200)):
-                    for column in range(model.columnCount()):
+                root_index = QModelIndex()
+                # A list model's columnCount is private in Qt: it has one column.
+                listing = isinstance(model, QAbstractListModel)
+                columns = 1 if listing else model.columnCount(root_index)
+                for row in range(min(model.rowCount(root_index), 200)):
+                    for column in range(columns):
                         value = model.data(model.index(row, column))
                         if value:
                             texts.append(str(value))

@@ -26,9 +26,14 @@ class Actions:
         return (self.new_case, self.find, self.save, self.close, self.lock, self.hide)
 
 
-def _action(parent, text: str, keys: QKeySequence | str | None, tip: str = "") -> QAction:
+def _action(
+    parent, text: str, keys: QKeySequence.StandardKey | str | None, tip: str = ""
+) -> QAction:
     action = QAction(text, parent)
-    if keys is not None:
+    if isinstance(keys, QKeySequence.StandardKey):
+        # Every binding of the platform (Close is Ctrl+F4 *and* Ctrl+W on Linux).
+        action.setShortcuts(keys)
+    elif keys is not None:
         action.setShortcut(QKeySequence(keys))
     if tip:
         action.setStatusTip(tip)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -55,8 +55,19 @@ class NotesTab(QWidget):
         layout.addWidget(self.error)
         layout.addLayout(row)
         self.add_button.clicked.connect(self.add)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self.composer, self.add)
+        self.composer.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Enter in the composer adds the note (the editor would take it as a newline)."""
+        if (
+            watched is self.composer
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.add()
+            return True
+        return super().eventFilter(watched, event)
 
     def show_case(self, case: dict[str, Any]) -> None:
         blocks = []
