@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from hrdesk.i18n import _
@@ -42,7 +43,7 @@ def _action(
 
 def build_actions(parent) -> Actions:
     std = QKeySequence.StandardKey
-    return Actions(
+    actions = Actions(
         new_case=_action(parent, _("&New case"), std.New, _("Start a new case")),
         find=_action(parent, _("&Find cases"), std.Find, _("Search cases")),
         save=_action(parent, _("&Save"), std.Save, _("Save the open case")),
@@ -58,3 +59,7 @@ def build_actions(parent) -> Actions:
         shortcuts=_action(parent, _("&Keyboard shortcuts"), "F1"),
         about=_action(parent, _("&About hrdesk"), None),
     )
+    for action in (actions.lock, actions.hide):
+        # Also from an open dialog or message box: the moment to hide does not wait.
+        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+    return actions
