@@ -105,11 +105,12 @@ def gui_app(tmp_path: Path, qtbot):
     from hrdesk.gui.app import App
 
     app = App(tmp_path / "gui-vault", tmp_path / "settings.ini", language="en")
-    qtbot.addWidget(app.window)
     app.window.show()
     yield app
-    # Lock first: a view left with unsaved work would otherwise ask, modally, on close.
+    # Lock first: a view left with unsaved work would otherwise ask, modally, on close
+    # (which is why the window is not handed to qtbot, whose teardown closes it first).
     app.window.lock()
+    app.window.close()
     app.worker.shutdown()
 
 
@@ -122,10 +123,11 @@ def unlocked_app(tmp_path: Path, qtbot):
     created = vault.create_vault(tmp_path / "gui-vault", PASSPHRASE, "Test org", "amina")
     created.session.lock()
     app = App(tmp_path / "gui-vault", tmp_path / "settings.ini", language="en")
-    qtbot.addWidget(app.window)
     app.window.show()
     unlock(qtbot, app, PASSPHRASE)
     yield app
-    # Lock first: a view left with unsaved work would otherwise ask, modally, on close.
+    # Lock first: a view left with unsaved work would otherwise ask, modally, on close
+    # (which is why the window is not handed to qtbot, whose teardown closes it first).
     app.window.lock()
+    app.window.close()
     app.worker.shutdown()

@@ -55,7 +55,7 @@ def test_lock_keeps_unsaved_work_as_a_draft_and_unlock_restores_it(unlocked_app,
     view.people.add()
     view.dialog.name.setText("Person being added")
 
-    app.window.lock()  # what Ctrl+L and the idle timer call
+    qtbot.keyClick(view.dialog.name, Qt.Key.Key_L, CTRL)  # from inside the open dialog
     assert app.window.workspace is None
     wait_idle(qtbot, app)
     # The draft went into the encrypted vault, not anywhere readable.

@@ -60,6 +60,7 @@ def build_actions(parent) -> Actions:
         about=_action(parent, _("&About hrdesk"), None),
     )
     for action in (actions.lock, actions.hide):
-        # Also from an open dialog or message box: the moment to hide does not wait.
-        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        # The keys are caught by the idle watcher on the whole application, so they work
+        # behind a modal dialog too; the menu only shows them.
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
     return actions

@@ -54,6 +54,8 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(settings.autolock_minutes * 60_000, self)
         QApplication.instance().installEventFilter(self.idle)
         self.idle.idle_timeout.connect(self.lock)
+        self.idle.lock_keys.connect(self.lock)
+        self.idle.hide_keys.connect(self.hide_now)
         self.idle.quiet.connect(self._quiet)
         client.unlocked.connect(self._unlocked)
         if settings.geometry is not None:
@@ -141,6 +143,7 @@ class MainWindow(QMainWindow):
     # -- unlock and lock -------------------------------------------------------------------------
 
     def _unlocked(self, identity: Identity) -> None:
+        self.idle.unlocked = True
         self.settings.last_user_id = identity.user_id
         self.settings.sync()
         self.unlock_page.reset()
@@ -173,6 +176,7 @@ class MainWindow(QMainWindow):
         if not self.client.is_unlocked:
             return
         self.idle.stop()
+        self.idle.unlocked = False
         if self.workspace is not None:
             self.client.call(drafts.keep, DRAFT, self.workspace.snapshot())
         self._close_dialogs()

@@ -9,6 +9,7 @@ With a search text the model shows the ranked search results instead.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -99,7 +100,7 @@ class CaseListModel(QAbstractTableModel):
         token = self._token
         if self.query:
             self.client.call(
-                cases.search,
+                self._unless_superseded(token, cases.search),
                 self.query,
                 self.filters,
                 SEARCH_LIMIT,
@@ -108,11 +109,22 @@ class CaseListModel(QAbstractTableModel):
             )
         else:
             self.client.call(
-                cases.count_cases,
+                self._unless_superseded(token, cases.count_cases),
                 self.filters,
                 done=lambda count: self._counted(token, count),
                 failed=self._failed,
             )
+
+    def _unless_superseded(self, token: int, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """Run on the worker only if nothing newer was asked meanwhile: typing a name
+        queues one search per pause, and only the last one is still wanted."""
+
+        def run(session: Any, *args: Any) -> Any:
+            if token != self._token:  # an int read from the worker: atomic under the GIL
+                return None
+            return fn(session, *args)
+
+        return run
 
     def clear(self) -> None:
         self._token += 1
@@ -162,7 +174,7 @@ class CaseListModel(QAbstractTableModel):
         self._requested.add(page)
         token = self._token
         self.client.call(
-            cases.list_cases,
+            self._unless_superseded(token, cases.list_cases),
             self.filters,
             PAGE,
             page * PAGE,
