@@ -407,3 +407,36 @@ def test_history_includes_changes_to_people_and_notes_of_the_case(session):
     texts = [e["new"] for e in entries if (e["entity"], e["field"]) == ("note", "text")]
     assert texts == ["Hello"]
     assert other["id"] not in {e["entity_id"] for e in entries}
+
+
+def test_a_person_linked_into_a_second_case_is_one_record(session):
+    from hrdesk.services import people
+
+    first = cases.add_case(
+        session, {"title": "First", "people": [{"name": "Hassan Ali", "role": "victim"}]}
+    )
+    second = cases.add_case(session, {"title": "Second"})
+    target = people.find(session, "hassan")[0]["target_id"]
+
+    with pytest.raises(ValidationError, match=r"people\[0\]\.link: is only allowed when updating"):
+        cases.add_case(session, {"title": "Third", "people": [{"link": target, "role": "victim"}]})
+    with pytest.raises(ValidationError, match=r"people\[0\]\.name: a linked person"):
+        cases.update_case(
+            session, second["ref"], {"people": [{"link": target, "role": "victim", "name": "X"}]}
+        )
+
+    second = cases.update_case(
+        session, second["ref"], {"people": [{"link": target, "role": "witness"}]}
+    )
+    assert [(p["name"], p["role"]) for p in second["people"]] == [("Hassan Ali", "witness")]
+    with pytest.raises(ValidationError, match="already in this case"):
+        cases.update_case(session, second["ref"], {"people": [{"link": target, "role": "witness"}]})
+    with pytest.raises(ValidationError, match="not a recorded person"):
+        cases.update_case(session, second["ref"], {"people": [{"link": "nope", "role": "witness"}]})
+
+    # Correcting the person in one case corrects them everywhere.
+    involvement = second["people"][0]["id"]
+    cases.update_case(session, second["ref"], {"people": [{"id": involvement, "contact": "+249"}]})
+    assert cases.show_case(session, first["ref"])["people"][0]["contact"] == "+249"
+    assert [p["case_ref"] for p in people.find(session, "hassan")] == [first["ref"], second["ref"]]
+    assert {c["ref"] for c in cases.search(session, "hassan")} == {first["ref"], second["ref"]}

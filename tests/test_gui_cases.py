@@ -205,3 +205,35 @@ def test_closing_with_unsaved_changes_asks(unlocked_app, qtbot, monkeypatch):
     model = unlocked_app.window.workspace.cases.list_page.model
     qtbot.waitUntil(lambda: model.rowCount() == 1 and model.is_loaded(0))
     assert model.row_data(0)["title"] == "Edited but not saved"
+
+
+def test_link_a_person_from_another_case(unlocked_app, qtbot):
+    from hrdesk.services import cases
+
+    app = unlocked_app
+    made = []
+    app.client.call(
+        cases.add_case,
+        {"title": "First case", "people": [{"name": "Hassan Ali", "role": "victim"}]},
+        done=made.append,
+        write=True,
+    )
+    app.client.call(cases.add_case, {"title": "Second case"}, done=made.append, write=True)
+    wait_idle(qtbot, app)
+    app.window.workspace.open_case(made[1]["id"])
+    wait_idle(qtbot, app)
+    view = app.window.workspace.cases.view
+    view.people.link()
+    dialog = view.dialog
+    dialog.buttons.accepted.emit()  # nothing chosen: said next to the list, nothing saved
+    assert "choose a person" in " ".join(
+        t.text() for t in dialog.findChildren(type(dialog.form.general_error))
+    )
+    qtbot.keyClicks(dialog.search, "hass")
+    qtbot.waitUntil(lambda: dialog.results.model.rowCount() == 1, timeout=5000)
+    dialog.results.view.selectRow(0)
+    dialog.role.set_slug("witness")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: view.dialog is None)
+    wait_idle(qtbot, app)
+    assert [(p["name"], p["role"]) for p in view.case["people"]] == [("Hassan Ali", "witness")]

@@ -74,6 +74,8 @@ _CONSENT = {
 
 _PERSON = {
     "id": v.text(64),
+    # A person or actor already recorded in another case, joined to this one (update only).
+    "link": v.text(64, allow_empty=False),
     "deleted": v.boolean,
     "name": v.text(300),
     "alias": v.text(100),
@@ -144,6 +146,10 @@ def parse_new_case(data: Any, today: dt.date) -> dict[str, Any]:
     case.setdefault("opened_on", today.isoformat())
     for index, person in enumerate(case.get("people", [])):
         _check_new_child(person, f"people[{index}]")
+        if "link" in person:
+            raise ValidationError(
+                f"people[{index}].link", _("is only allowed when updating a case")
+            )
         _check_person(person, f"people[{index}]", new=True)
         for c_index, consent in enumerate(person.get("consents", [])):
             _check_new_child(consent, f"people[{index}].consents[{c_index}]")
@@ -244,6 +250,16 @@ def _check_new_child(item: dict[str, Any], path: str) -> None:
 def _check_person(person: dict[str, Any], path: str, new: bool) -> None:
     if new and "role" not in person:
         raise ValidationError(f"{path}.role", _("is required"))
+    if "link" in person:
+        if not new:
+            raise ValidationError(f"{path}.link", _("cannot be combined with id"))
+        for key in person:
+            if key not in ("link", "role"):
+                raise ValidationError(
+                    f"{path}.{key}",
+                    _("a linked person is changed in their own entry, not when linking"),
+                )
+        return
     if new and not person.get("name") and not person.get("alias"):
         raise ValidationError(f"{path}.name", _("a name or an alias is required"))
     if "actor_type" in person:

@@ -171,6 +171,20 @@ def update_case(
         for person in update.get("people", []):
             if "id" in person:
                 _update_person(session, batch, case_id, person)
+            elif "link" in person:
+                entity = "person_id" if person["entity"] == "person" else "actor_id"
+                other = "actor_id" if entity == "person_id" else "person_id"
+                batch.put(
+                    "involvement",
+                    new_id(),
+                    {
+                        "case_id": case_id,
+                        entity: person["link"],
+                        other: None,
+                        "role": person["role"],
+                    },
+                    new=True,
+                )
             else:
                 involvement_id = _write_new_person(batch, case_id, person)
                 for text in (person.get("alias"), person.get("name")):
@@ -215,6 +229,15 @@ def _check_children_exist(session: Session, case_id: str, update: dict[str, Any]
                 raise ValidationError(
                     f"people[{index}].consents[{c_index}].id", _("is not a consent of this person")
                 )
+    for index, person in enumerate(update.get("people", [])):
+        if "link" in person:
+            entity = queries.linkable(conn, person["link"], case_id)
+            if entity is None:
+                raise ValidationError(
+                    f"people[{index}].link",
+                    _("is not a recorded person or actor, or is already in this case"),
+                )
+            person["entity"] = entity
     for index, incident in enumerate(update.get("incidents", [])):
         if "id" in incident and not queries.child_exists(conn, "incident", incident["id"], case_id):
             raise ValidationError(f"incidents[{index}].id", _("is not an incident of this case"))

@@ -9,7 +9,8 @@ from hrdesk.store.connection import Connection
 
 _INVOLVED = (
     "SELECT i.id, i.role, c.id, c.ref, c.title, "
-    "coalesce(p.name, a.name), coalesce(p.alias, a.alias), a.actor_type "
+    "coalesce(p.name, a.name), coalesce(p.alias, a.alias), a.actor_type, "
+    "coalesce(i.person_id, i.actor_id) "
     "FROM involvements i JOIN cases c ON c.id = i.case_id "
     "LEFT JOIN people p ON p.id = i.person_id LEFT JOIN actors a ON a.id = i.actor_id "
     "WHERE i.deleted = 0 AND c.deleted = 0 AND i.case_id IN ({cases})"
@@ -46,6 +47,7 @@ def find_involved(conn: Connection, text: str, limit: int = 200) -> list[dict[st
                     "name": row[5],
                     "alias": row[6],
                     "actor_type": row[7],
+                    "target_id": row[8],
                 }
             )
     found.sort(key=lambda item: (fold(item["name"] or item["alias"] or ""), item["case_ref"]))

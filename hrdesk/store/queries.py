@@ -314,6 +314,21 @@ def involvement_labels(conn: Connection, case_id: str) -> dict[str, str]:
     return labels
 
 
+def linkable(conn: Connection, target_id: str, case_id: str) -> str | None:
+    """'person' or 'actor' if ``target_id`` is one not yet involved in this case."""
+    for entity, table, column in (
+        ("person", "people", "person_id"),
+        ("actor", "actors", "actor_id"),
+    ):
+        if conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (target_id,)).fetchone():
+            taken = conn.execute(
+                f"SELECT 1 FROM involvements WHERE case_id = ? AND {column} = ? AND deleted = 0",
+                (case_id, target_id),
+            ).fetchone()
+            return None if taken else entity
+    return None
+
+
 def involvement_target(
     conn: Connection, involvement_id: str, case_id: str
 ) -> tuple[str, str] | None:

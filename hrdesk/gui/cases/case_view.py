@@ -247,6 +247,9 @@ class CaseView(QWidget):
             "service": (self.services, "services"),
             "followup": (self.followups, "followups"),
         }
+        if kind == "link":
+            self.people.link(values)
+            return
         if kind not in tabs:
             return
         tab, records = tabs[kind]

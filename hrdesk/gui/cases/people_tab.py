@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from hrdesk.core import vocab
 from hrdesk.gui.cases.context import CaseContext
+from hrdesk.gui.cases.link_dialog import LinkPersonDialog
 from hrdesk.gui.cases.person_dialog import PersonDialog, consents_in_force, person_label
 from hrdesk.gui.errors import message_for
 from hrdesk.gui.record_table import RecordTable
@@ -40,6 +41,7 @@ class PeopleTab(QWidget):
         self.ctx = ctx
         self.table = RecordTable(COLUMNS, _("People in this case"), self)
         self.add_button = self.table.add_button(_("&Add person…"), self.add)
+        self.table.add_button(_("&Link from another case…"), self.link)
         self.table.add_button(_("&Edit…"), self.edit_selected, needs_selection=True)
         self.table.add_button(_("&Remove from case"), self.remove_selected, needs_selection=True)
         self.table.finish_buttons()
@@ -52,6 +54,9 @@ class PeopleTab(QWidget):
     def add(self, values: dict[str, Any] | None = None) -> None:
         self._open(PersonDialog(parent=self), values)
 
+    def link(self, values: dict[str, Any] | None = None) -> None:
+        self._open(LinkPersonDialog(self.ctx.client, self.ctx.case["id"], self), values)
+
     def edit_selected(self) -> None:
         if (person := self.table.selected()) is not None:
             self.edit(person)
@@ -59,7 +64,9 @@ class PeopleTab(QWidget):
     def edit(self, person: dict[str, Any], values: dict[str, Any] | None = None) -> None:
         self._open(PersonDialog(person, self), values)
 
-    def _open(self, dialog: PersonDialog, values: dict[str, Any] | None = None) -> None:
+    def _open(
+        self, dialog: PersonDialog | LinkPersonDialog, values: dict[str, Any] | None = None
+    ) -> None:
         if values is not None:
             dialog.set_values(values)
 
