@@ -160,3 +160,31 @@ def test_screenshots_of_every_main_screen(unlocked_app, qtbot, tmp_path):
     app.window.lock()
     shots.append(screenshot(app.window, folder, "unlock"))
     assert all(path.stat().st_size > 5_000 for path in shots)
+
+
+def test_admin_adds_a_user_who_can_then_unlock(unlocked_app, qtbot):
+    app = unlocked_app
+    qtbot.keyClick(app.window, Qt.Key.Key_6, CTRL)  # Settings
+    settings = app.window.workspace.settings_page
+    assert app.window.workspace.current_section() == "settings"
+    wait_idle(qtbot, app)
+    settings.add_user()
+    dialog = settings.user_dialog
+    dialog.name.setText("bob")
+    dialog.role.set_slug("caseworker")
+    dialog.passphrase.setText("short")
+    dialog.repeat.setText("short")
+    dialog.buttons.accepted.emit()
+    wait_idle(qtbot, app)
+    assert dialog.isVisible() and "10 characters" in " ".join(visible_texts(dialog))
+    dialog.passphrase.setText("bob's own long passphrase")
+    dialog.repeat.setText("bob's own long passphrase")
+    dialog.buttons.accepted.emit()
+    wait_idle(qtbot, app)
+    assert [u["name"] for u in settings.users.model.records] == ["amina", "bob"]
+
+    app.window.lock()
+    unlock(qtbot, app, "bob's own long passphrase")
+    assert "bob" in app.window.user_label.text()
+    app.window.workspace.show_section("settings")
+    assert not app.window.workspace.settings_page.users_box.isVisibleTo(app.window)

@@ -110,6 +110,7 @@ class SettingsPage(QWidget):
             self.users_box,
         )
         self.users.add_button(_("&Add user…"), self.add_user)
+        self.users.add_button(_("&Reset passphrase…"), self.reset_passphrase, needs_selection=True)
         self.users.finish_buttons()
         QVBoxLayout(self.users_box).addWidget(self.users)
         self.user_dialog: UserDialog | None = None
@@ -160,6 +161,29 @@ class SettingsPage(QWidget):
                 self.pass_form.general_error.show_message(message_for(error))
 
         self.client.call(users.change_passphrase, self.new_pass.text(), done=done, failed=failed)
+
+    def reset_passphrase(self) -> None:
+        """For a colleague who forgot theirs: the administrator sets a new one."""
+        user = self.users.selected()
+        if user is None:
+            return
+        self.user_dialog = UserDialog(self)
+        self.user_dialog.setWindowTitle(_("Reset passphrase of {name}").format(name=user["name"]))
+        self.user_dialog.set_values(user)
+        self.user_dialog.name.setEnabled(False)
+        self.user_dialog.role.setEnabled(False)
+
+        def submit(payload: dict[str, Any], done, failed) -> None:
+            self.client.call(
+                users.reset_passphrase,
+                user["name"],
+                payload["passphrase"],
+                done=done,
+                failed=failed,
+            )
+
+        self.user_dialog.on_save(submit)
+        self.user_dialog.open()
 
     def add_user(self) -> None:
         self.user_dialog = UserDialog(self)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QStackedWidget, QWidget
 
 from hrdesk.gui.cases.section import CasesSection
@@ -36,16 +37,24 @@ class Workspace(QWidget):
         self.providers = ProvidersPage(client, self)
         self.sync = SyncPage(self)
         self.settings_page = SettingsPage(client, settings, self)
-        for label, page in (
-            (_("Cases"), self.cases),
-            (_("Follow-ups"), self.followups),
-            (_("People"), self.people),
-            (_("Providers"), self.providers),
-            (_("Sync"), self.sync),
-            (_("Settings"), self.settings_page),
+        for number, (label, page) in enumerate(
+            (
+                (_("Cases"), self.cases),
+                (_("Follow-ups"), self.followups),
+                (_("People"), self.people),
+                (_("Providers"), self.providers),
+                (_("Sync"), self.sync),
+                (_("Settings"), self.settings_page),
+            ),
+            start=1,
         ):
             self.sidebar.addItem(label)
+            self.sidebar.item(number - 1).setToolTip(
+                _("{section} (Ctrl+{number})").format(section=label, number=number)
+            )
             self.stack.addWidget(page)
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.activated.connect(lambda row=number - 1: self.sidebar.setCurrentRow(row))
         layout = QHBoxLayout(self)
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
