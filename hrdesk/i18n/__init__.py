@@ -1,32 +1,61 @@
 """Translation functions for every user-visible string.
 
-One gettext domain (``hrdesk``) for the whole application. Catalogs are looked
-up in ``translations/<locale>/LC_MESSAGES/hrdesk.mo``; with none installed the
-English source strings are used. Modules import ``_`` from here and call it at
-the moment a message is shown, so switching language takes effect at once.
+One gettext domain (``hrdesk``) for the whole application (GUI, CLI, errors,
+vocabularies, dossiers). Modules import ``_`` from here and call it at the
+moment a message is shown, so switching language takes effect at once. Where
+catalogs come from is in ``catalogs.py``; the pseudo-locale in ``pseudo.py``.
 """
 
 from __future__ import annotations
 
 import gettext
+import itertools
 import os
-from pathlib import Path
 
-DOMAIN = "hrdesk"
-_TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "translations"
+from hrdesk.i18n import catalogs
+from hrdesk.i18n.pseudo import CODE as PSEUDO
+from hrdesk.i18n.pseudo import PseudoTranslations
+
+DOMAIN = catalogs.DOMAIN
+SOURCE_LANGUAGE = "en"
 
 _catalog: gettext.NullTranslations = gettext.NullTranslations()
+_language = SOURCE_LANGUAGE
 
 
-def set_language(languages: list[str] | None = None) -> None:
-    """Load the catalog for the first available language (default: environment)."""
-    global _catalog
-    if languages is None:
-        env = os.environ.get("LANGUAGE") or os.environ.get("LC_ALL") or os.environ.get("LANG")
-        languages = [part.split(".")[0] for part in (env or "").split(":") if part]
-    _catalog = gettext.translation(
-        DOMAIN, localedir=_TRANSLATIONS_DIR, languages=languages or None, fallback=True
-    )
+def system_languages() -> list[str]:
+    """The user's languages from the environment (LANGUAGE is a colon-separated list)."""
+    env = os.environ.get("LANGUAGE") or os.environ.get("LC_ALL") or os.environ.get("LANG")
+    codes = [part.split(".")[0] for part in (env or "").split(":") if part]
+    return [code for code in codes if code not in ("C", "POSIX")]
+
+
+def set_language(languages: list[str] | None = None) -> str:
+    """Load the first language of ``languages`` (default: the environment's) that has a
+    catalog, each with its fallbacks (pt_BR → pt → English). Returns the code chosen."""
+    global _catalog, _language
+    wanted = languages if languages else system_languages()
+    chosen: gettext.NullTranslations = gettext.NullTranslations()
+    language = SOURCE_LANGUAGE
+    for code in wanted:
+        if code == PSEUDO:
+            chosen, language = PseudoTranslations(), PSEUDO
+            break
+        chain = [c for c in catalogs.fallback_chain(code) if c != SOURCE_LANGUAGE]
+        loaded = [t for t in (catalogs.load(c) for c in chain) if t is not None]
+        if loaded:
+            for outer, inner in itertools.pairwise(loaded):
+                outer.add_fallback(inner)
+            chosen, language = loaded[0], code.replace("-", "_")
+            break
+        if catalogs.fallback_chain(code)[-1] == SOURCE_LANGUAGE:
+            break  # English asked for: the source strings
+    _catalog, _language = chosen, language
+    return language
+
+
+def current_language() -> str:
+    return _language
 
 
 def _(message: str) -> str:
@@ -47,10 +76,5 @@ def N_(message: str) -> str:
 
 
 def available_languages() -> list[str]:
-    """Language codes with a catalog (English, the source language, always)."""
-    found = {"en"}
-    if _TRANSLATIONS_DIR.is_dir():
-        for entry in _TRANSLATIONS_DIR.iterdir():
-            if (entry / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file():
-                found.add(entry.name)
-    return sorted(found)
+    """Languages the user can choose: English, every catalog found, and the pseudo-locale."""
+    return sorted({SOURCE_LANGUAGE, PSEUDO, *catalogs.codes()})

@@ -5,15 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from babel import Locale, UnknownLocaleError, default_locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 
 
-@cache
 def current_locale() -> Locale:
+    """The locale of the interface language (babel's CLDR data for dates, numbers)."""
+    from hrdesk.i18n import PSEUDO, current_language
+
+    language = current_language()
+    return _locale("en" if language == PSEUDO else language)
+
+
+@cache
+def _locale(code: str) -> Locale:
     try:
-        return Locale.parse(default_locale(("LANGUAGE", "LC_ALL", "LC_TIME", "LANG")) or "en")
+        return Locale.parse(code)
     except (UnknownLocaleError, ValueError):
         return Locale("en")
 
