@@ -19,7 +19,8 @@ from typing import Any
 from hrdesk import __version__, cli_support
 from hrdesk.cli_output import print_case, print_history, print_json, print_list
 from hrdesk.core.errors import HrdeskError, ValidationError
-from hrdesk.i18n import _, ngettext, set_language
+from hrdesk.i18n import _, argparse_strings, ngettext, set_language
+from hrdesk.i18n.formatting import format_number
 from hrdesk.services import cases, export, users
 from hrdesk.store import backup, integrity, vault
 from hrdesk.store.connection import DatabaseError
@@ -249,12 +250,48 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _early_language(argv: list[str]) -> list[str] | None:
+    """--lang CODE (or --lang=CODE), else HRDESK_LANG; None means the environment's."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return [argv[index + 1]]
+        if arg.startswith("--lang="):
+            return [arg.split("=", 1)[1]]
+    env = os.environ.get("HRDESK_LANG")
+    return [env] if env else None
+
+
+def cmd_i18n(args: argparse.Namespace) -> int:
+    from hrdesk.i18n.status import all_reports
+
+    reports = all_reports()
+    failed = False
+    for report in reports:
+        print(
+            _("{language}: {percent}% translated ({done} of {total}), {fuzzy} fuzzy").format(
+                language=report.language,
+                percent=format_number(round(report.percent, 1)),
+                done=report.translated,
+                total=report.total,
+                fuzzy=report.fuzzy,
+            )
+        )
+        for error in report.errors:
+            print(_("  error: {error}").format(error=error))
+        failed = failed or bool(report.errors)
+    if not reports:
+        print(_("No translations found."))
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    set_language()
+    # The language is needed before the parser exists: its help texts are translated.
+    set_language(_early_language(sys.argv[1:] if argv is None else argv))
+    argparse_strings.install()
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.lang:
-        set_language([args.lang])
+    if args.command == "i18n":
+        return cmd_i18n(args)
     if args.command in (None, "gui"):
         from hrdesk.gui.app import run  # Qt is loaded only for the desktop app
 

@@ -44,6 +44,9 @@ def build(version: str) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("gui", help=_("start the desktop app (the default with no command)"))
+    i18n = sub.add_parser("i18n", help=_("translations: how complete and correct each one is"))
+    i18n_sub = i18n.add_subparsers(dest="i18n_command", metavar="ACTION", required=True)
+    i18n_sub.add_parser("status", help=_("per language: percent translated, fuzzy, errors"))
 
     init = sub.add_parser("init", help=_("create a new vault"))
     init.add_argument("--org", default=_("My organization"))

@@ -17,7 +17,19 @@ if [ -z "$python" ]; then
     exit 1
 fi
 
-# No system packages are needed yet: SQLCipher, Argon2 and libsodium come as wheels.
+# SQLCipher, Argon2, libsodium and Qt come as wheels. The one system tool the tests use
+# is GNU gettext's msgfmt, to check every catalog the way translators' tools will.
+if ! command -v msgfmt >/dev/null 2>&1; then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    if command -v apt-get >/dev/null 2>&1; then
+        $sudo apt-get install -y -qq gettext >/dev/null || {
+            $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq gettext >/dev/null
+        }
+    elif command -v brew >/dev/null 2>&1; then
+        brew install gettext
+    fi
+fi
 if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv
 fi

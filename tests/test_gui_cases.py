@@ -169,6 +169,10 @@ def test_every_tab_of_a_case(unlocked_app, qtbot, monkeypatch):
     status_changes = [e for e in history if e["entity"] == "case" and e["field"] == "status"]
     assert status_changes[0]["old"] == "open" and status_changes[0]["new"] == "active"
     assert all(e["user"] == "amina" for e in history)
+    model = view.history.table.model
+    row = model.records.index(status_changes[0])
+    shown = [model.data(model.index(row, column)) for column in range(6)]
+    assert shown[2:] == ["Case", "Status", "Open", "Active"]
 
     # Search finds it, by a person's name, from the list.
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)

@@ -60,6 +60,12 @@ def test_dropped_files_are_encrypted_in_and_previewed_from_memory(unlocked_app, 
         tab.table.model.data(tab.table.model.index(0, c)) for c in range(6)
     ]
 
+    history = tab.ctx.history.table.model
+    assert history.rowCount() > 0
+    assert not {"blob_key", "blob_id"} & {
+        r["field"] for r in history.records
+    }  # keys stay off screen
+
     text_file.unlink()  # from here on, plaintext may only be in memory
     temp_before = set(Path(tempfile.gettempdir()).iterdir())
     tab.preview(records[0])
@@ -83,22 +89,32 @@ def test_adding_a_file_shows_progress_and_cancel_keeps_nothing(unlocked_app, qtb
     tab = open_evidence(qtbot, app)
     big = tmp_path / "video.bin"
     big.write_bytes(b"\x01" * (3 * 1024 * 1024 + 5))
+    # Progress arrives per chunk, in order, before the result.
     progress = Progress()
     seen: list[int] = []
     progress.changed.connect(seen.append)
-    progress.changed.connect(lambda _value: progress.cancel())
-    errors: list[BaseException] = []
     from hrdesk.gui.cases.evidence_tab import attach_file
 
+    done: list[dict] = []
+    app.client.call(
+        attach_file, tab.ctx.case["ref"], big, progress=progress, done=done.append, write=True
+    )
+    wait_idle(qtbot, app)
+    assert len(seen) == 4 and seen == sorted(seen) and seen[-1] == 1000
+    assert done[0]["size"] == big.stat().st_size
+
+    # Cancel (pressed before the next chunk): the job stops, nothing is kept.
+    blobs_before = sorted(p.name for p in (app.client.path / "attachments").iterdir())
+    progress = Progress()
+    progress.cancel()
+    errors: list[BaseException] = []
     app.client.call(
         attach_file, tab.ctx.case["ref"], big, progress=progress, failed=errors.append, write=True
     )
     wait_idle(qtbot, app)
-    assert seen and seen[0] < 1000
     assert type(errors[0]).__name__ == "Cancelled"
-    assert tab.table.model.records == []
-    blobs = [p for p in (app.client.path / "attachments").iterdir() if p.is_file()]
-    assert blobs == []
+    assert sorted(p.name for p in (app.client.path / "attachments").iterdir()) == blobs_before
+    assert len(tab.table.model.records) == 1
 
     dialog = None
 
@@ -117,7 +133,7 @@ def test_adding_a_file_shows_progress_and_cancel_keeps_nothing(unlocked_app, qtb
         evidence_tab.run_with_progress = original
     wait_idle(qtbot, app)
     assert dialog is not None and not dialog.isVisible()
-    assert [r["filename"] for r in tab.table.model.records] == ["video.bin"]
+    assert [r["filename"] for r in tab.table.model.records] == ["video.bin", "video.bin"]
 
 
 def test_export_warns_and_is_logged_in_custody(unlocked_app, qtbot, tmp_path, monkeypatch):

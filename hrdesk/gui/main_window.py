@@ -23,6 +23,7 @@ from hrdesk.gui.actions import Actions, build_actions
 from hrdesk.gui.client import Identity, VaultClient
 from hrdesk.gui.first_run import CreateVaultPage, RecoveryKeyPage
 from hrdesk.gui.idle import IdleWatcher
+from hrdesk.gui.language import apply_language
 from hrdesk.gui.settings import AppSettings
 from hrdesk.gui.unlock import UnlockPage
 from hrdesk.gui.workspace import Workspace
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
         self.workspace.settings_page.autolock_changed.connect(
             lambda minutes: self.idle.set_timeout(minutes * 60_000)
         )
+        self.workspace.settings_page.language_changed.connect(self.change_language)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
         self.workspace.start()
@@ -170,6 +172,38 @@ class MainWindow(QMainWindow):
         for action in self.actions_.case_actions():
             action.setEnabled(True)
         self.idle.start()
+
+    def change_language(self, language: str) -> None:
+        """Switch at once: every screen is rebuilt in the new language, and the user
+        stays where they were, unsaved work included (kept in memory, not on disk)."""
+        apply_language(QApplication.instance(), language)
+        self.menuBar().clear()
+        self.actions_ = build_actions(self)
+        self._build_menus(self.actions_)
+        unlocked = self.client.is_unlocked
+        for action in self.actions_.case_actions():
+            action.setEnabled(unlocked and self.workspace is not None)
+        old_unlock = self.unlock_page
+        self.unlock_page = UnlockPage(self.client, self.settings, self)
+        self.stack.insertWidget(0, self.unlock_page)
+        showing_unlock = self.stack.currentWidget() is old_unlock
+        self.stack.removeWidget(old_unlock)
+        old_unlock.deleteLater()
+        if showing_unlock:
+            self.stack.setCurrentWidget(self.unlock_page)
+        if self.workspace is not None:
+            state = self.workspace.snapshot()
+            self._close_dialogs()
+            self.stack.removeWidget(self.workspace)
+            self.workspace.deleteLater()
+            self.workspace = None
+            self._open_workspace(state)
+        identity = self.client.identity
+        self.state_label.setText(_("Unlocked") if unlocked else _("Locked"))
+        if identity is not None:
+            self.user_label.setText(
+                _("{user} · {org}").format(user=identity.user_name, org=identity.org_name)
+            )
 
     def lock(self) -> None:
         """Keep unsaved work as an encrypted draft, drop every view, then the key."""

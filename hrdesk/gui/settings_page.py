@@ -9,7 +9,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -27,11 +26,14 @@ from hrdesk.gui.record_table import RecordTable
 from hrdesk.gui.records_model import Column
 from hrdesk.gui.settings import AppSettings
 from hrdesk.gui.widgets import Form, VocabCombo
-from hrdesk.i18n import _, available_languages
+from hrdesk.i18n import PSEUDO, _, available_languages
 from hrdesk.services import users
 
 
 def language_name(code: str) -> str:
+    """A language in its own words (a user must recognize theirs in any interface)."""
+    if code == PSEUDO:
+        return _("Pseudo-language (to check translations)")
     try:
         return Locale.parse(code).get_display_name(code) or code
     except (UnknownLocaleError, ValueError):
@@ -78,6 +80,7 @@ class SettingsPage(QWidget):
         general = QGroupBox(_("This computer"), self)
         form = Form(general)
         self.language = form.add("language", _("&Language"), QComboBox(general))
+        self.language.setObjectName("language")
         self.language.addItem(_("System default"), "")
         for code in available_languages():
             self.language.addItem(language_name(code), code)
@@ -85,9 +88,6 @@ class SettingsPage(QWidget):
         self.autolock = form.add("autolock", _("&Lock after idle (minutes)"), QSpinBox(general))
         self.autolock.setRange(1, 240)
         self.autolock.setValue(settings.autolock_minutes)
-        restart = QLabel(_("A new language applies the next time hrdesk starts."), general)
-        restart.setWordWrap(True)
-        form.layout_.addRow(restart)
         QVBoxLayout(general).addWidget(form)
 
         secret = QGroupBox(_("Your passphrase"), self)

@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from hrdesk.core.hlc import Timestamp
 from hrdesk.gui.cases.context import CaseContext
+from hrdesk.gui.cases.history_labels import field_label, record_label, shown, value_text
 from hrdesk.gui.record_table import RecordTable
 from hrdesk.gui.records_model import Column
 from hrdesk.i18n import _
 from hrdesk.i18n.formatting import format_timestamp_ms
 from hrdesk.services import cases
 
-
-def _value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
 COLUMNS = (
     Column(lambda: _("When"), lambda e: format_timestamp_ms(Timestamp.decode(e["hlc"]).wall_ms)),
     Column(lambda: _("Who"), lambda e: e.get("user") or ""),
-    Column(lambda: _("Record"), lambda e: e["entity"]),
-    Column(lambda: _("Field"), lambda e: e["field"]),
-    Column(lambda: _("Before"), lambda e: _value(e.get("old"))),
-    Column(lambda: _("After"), lambda e: _value(e.get("new"))),
+    Column(lambda: _("Record"), lambda e: record_label(e["entity"])),
+    Column(lambda: _("Field"), lambda e: field_label(e["field"])),
+    Column(lambda: _("Before"), lambda e: value_text(e["entity"], e["field"], e.get("old"))),
+    Column(lambda: _("After"), lambda e: value_text(e["entity"], e["field"], e.get("new"))),
 )
 
 
@@ -44,5 +35,7 @@ class HistoryTab(QWidget):
 
     def show_case(self, case: dict[str, Any]) -> None:
         self.ctx.client.call(
-            cases.history, case["ref"], done=lambda rows: self.table.set_records(rows[::-1])
+            cases.history,
+            case["ref"],
+            done=lambda rows: self.table.set_records([r for r in rows[::-1] if shown(r)]),
         )
