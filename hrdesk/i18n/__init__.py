@@ -30,28 +30,47 @@ def system_languages() -> list[str]:
     return [code for code in codes if code not in ("C", "POSIX")]
 
 
-def set_language(languages: list[str] | None = None) -> str:
-    """Load the first language of ``languages`` (default: the environment's) that has a
-    catalog, each with its fallbacks (pt_BR → pt → English). Returns the code chosen."""
-    global _catalog, _language
-    wanted = languages if languages else system_languages()
-    chosen: gettext.NullTranslations = gettext.NullTranslations()
-    language = SOURCE_LANGUAGE
+def _catalog_for(wanted: list[str]) -> tuple[gettext.NullTranslations, str]:
     for code in wanted:
         if code == PSEUDO:
-            chosen, language = PseudoTranslations(), PSEUDO
-            break
+            return PseudoTranslations(), PSEUDO
         chain = [c for c in catalogs.fallback_chain(code) if c != SOURCE_LANGUAGE]
         loaded = [t for t in (catalogs.load(c) for c in chain) if t is not None]
         if loaded:
             for outer, inner in itertools.pairwise(loaded):
                 outer.add_fallback(inner)
-            chosen, language = loaded[0], code.replace("-", "_")
-            break
+            return loaded[0], code.replace("-", "_")
         if catalogs.fallback_chain(code)[-1] == SOURCE_LANGUAGE:
             break  # English asked for: the source strings
-    _catalog, _language = chosen, language
-    return language
+    return gettext.NullTranslations(), SOURCE_LANGUAGE
+
+
+def set_language(languages: list[str] | None = None) -> str:
+    """Load the first language of ``languages`` (default: the environment's) that has a
+    catalog, each with its fallbacks (pt_BR → pt → English). Returns the code chosen."""
+    global _catalog, _language
+    _catalog, _language = _catalog_for(languages if languages else system_languages())
+    return _language
+
+
+class Translator:
+    """A language of its own, beside the interface's: a dossier in Arabic is written
+    while the app speaks French, from the worker thread, without switching the app."""
+
+    def __init__(self, language: str | None) -> None:
+        if language:
+            self._catalog, self.language = _catalog_for([language])
+        else:
+            self._catalog, self.language = _catalog, _language
+
+    def _(self, message: str) -> str:
+        return self._catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalog.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._catalog.pgettext(context, message)
 
 
 def current_language() -> str:

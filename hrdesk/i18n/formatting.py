@@ -26,11 +26,17 @@ def _locale(code: str) -> Locale:
         return Locale("en")
 
 
-def format_date(iso: str | None) -> str:
+def locale_for(language: str) -> Locale:
+    return _locale(language)
+
+
+def format_date(iso: str | None, locale: Locale | None = None) -> str:
     if not iso:
         return ""
     try:
-        return _format_date(dt.date.fromisoformat(iso), format="medium", locale=current_locale())
+        return _format_date(
+            dt.date.fromisoformat(iso), format="medium", locale=locale or current_locale()
+        )
     except ValueError:
         return iso  # partial dates (2026-03, 2026) are shown as recorded
 
@@ -52,7 +58,7 @@ def format_size(size: int) -> str:
     return f"{format_decimal(round(value, 1), locale=current_locale())} {unit}"
 
 
-def format_number(value: int | float) -> str:
+def format_number(value: int | float, locale: Locale | None = None) -> str:
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=current_locale())
+    return format_decimal(value, locale=locale or current_locale())
