@@ -203,6 +203,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace, session: vault.Session) -> int:
+    if args.format in ("dossier", "dossiers"):
+        from hrdesk.cli_dossier import cmd_dossier
+
+        return cmd_dossier(args, session, _filters)
     passphrase = None
     if args.encrypt:
         passphrase = _secret("HRDESK_EXPORT_PASSPHRASE", _("Passphrase for the export: "), True)

@@ -24,6 +24,37 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     json_output(parser)
 
 
+def _dossier_options(parser: argparse.ArgumentParser) -> None:
+    from hrdesk.dossier.profiles import PROFILES
+
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="legal",
+        help=_("who it is for: what is shown, pseudonymized or withheld (default: legal)"),
+    )
+    parser.add_argument("--lang", dest="dossier_lang", metavar="CODE", help=_("dossier language"))
+    parser.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help=_("protect with the password in this file (AES-256); '-' reads standard input"),
+    )
+
+
+def _add_dossier_parsers(export_sub) -> None:
+    one = export_sub.add_parser("dossier", help=_("one case as a PDF dossier"))
+    one.add_argument("ref", help=_("case reference"))
+    one.add_argument("--out", required=True, metavar="FILE.pdf")
+    _dossier_options(one)
+    many = export_sub.add_parser(
+        "dossiers", help=_("many cases as PDF dossiers, with a manifest of SHA-256 sums")
+    )
+    many.add_argument("--refs", nargs="+", metavar="REF", help=_("these cases (else: filters)"))
+    many.add_argument("--out", required=True, metavar="DIR")
+    _dossier_options(many)
+    _add_filters(many)
+
+
 def build(version: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hrdesk",
@@ -94,14 +125,20 @@ def build(version: str) -> argparse.ArgumentParser:
     restore.add_argument("file")
     restore.add_argument("--vault", required=True, metavar="DIR", help=_("new vault folder"))
 
-    export = sub.add_parser("export", help=_("export all cases (plaintext unless --encrypt)"))
-    export.add_argument("format", choices=["json", "csv"])
-    export.add_argument("dest", help=_("file for json, folder for csv"))
-    export.add_argument(
-        "--encrypt",
-        action="store_true",
-        help=_("seal with a passphrase (HRDESK_EXPORT_PASSPHRASE)"),
-    )
+    export = sub.add_parser("export", help=_("export cases as data, or as PDF dossiers"))
+    export_sub = export.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    for name, dest_help in (
+        ("json", _("file to write")),
+        ("csv", _("folder to write")),
+    ):
+        data = export_sub.add_parser(name, help=_("all cases (plaintext unless --encrypt)"))
+        data.add_argument("dest", help=dest_help)
+        data.add_argument(
+            "--encrypt",
+            action="store_true",
+            help=_("seal with a passphrase (HRDESK_EXPORT_PASSPHRASE)"),
+        )
+    _add_dossier_parsers(export_sub)
     unseal = sub.add_parser("unseal", help=_("decrypt a sealed export"))
     unseal.add_argument("file")
     unseal.add_argument("output")

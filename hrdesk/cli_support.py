@@ -214,7 +214,8 @@ def cmd_consent(args: argparse.Namespace, session: Session, read_json) -> int:
             granted = [
                 vocab.label("consent-scope", s) for s, ok in person["in_force"].items() if ok
             ]
-            print(f"{person['person']}: {', '.join(granted) or _('no consent in force')}")
+            scopes = ", ".join(granted) or _("no consent in force")
+            print(_("{person}: {scopes}").format(person=person["person"], scopes=scopes))
     else:
         _case_id, person_id = consent.person_in_case(session, args.ref, args.person)
         allowed = consent.may(session, person_id, args.scope)

@@ -160,3 +160,28 @@ def test_export_warns_and_is_logged_in_custody(unlocked_app, qtbot, tmp_path, mo
     assert dest.read_text() == "a letter"
     custody = [entry["action"] for entry in tab.table.model.records[0]["custody"]]
     assert custody == ["intake", "exported"]
+
+
+def test_export_a_dossier_from_the_case_view(unlocked_app, qtbot, tmp_path):
+    from pypdf import PdfReader
+
+    app = unlocked_app
+    open_evidence(qtbot, app)
+    view = app.window.workspace.cases.view
+    view.export_dossier()
+    dialog = view.dossier_dialog
+    dialog.profile.setCurrentIndex(dialog.profile.findData("advocacy"))
+    assert "Nobody named" in dialog.explain.text()
+    dialog.password.setText("dossier pass 1")
+    dialog.repeat.setText("dossier pass 2")
+    dialog.buttons.accepted.emit()
+    assert dialog.isVisible() and "does not match" in " ".join(
+        label.text() for label in dialog.findChildren(type(dialog.form.general_error))
+    )
+    dialog.repeat.setText("dossier pass 1")
+    dialog.path.setText(str(tmp_path / "case.pdf"))
+    dialog.buttons.accepted.emit()
+    wait_idle(qtbot, app)
+    assert not dialog.isVisible()
+    reader = PdfReader(str(tmp_path / "case.pdf"))
+    assert reader.is_encrypted and reader.decrypt("dossier pass 1")

@@ -280,6 +280,16 @@ def build_content(
         log.append(Redaction("", "generalized", N_("places are shown at region level")))
     summary_case["location"] = location
 
+    if profile == "advocacy":
+        # Places at region level in narrative text too: "…arrested in Omdurman" would
+        # undo the generalization of the place fields.
+        region = _region(case)
+        for place in [case.get("location", {}).get("locality")] + [
+            i.get("place") for i in case.get("incidents", [])
+        ]:
+            if place and region and place not in names.by_original:
+                names.by_original[place] = region
+
     # Narrative text: names of pseudonymized people replaced wherever they occur.
     rewritten = False
     summary_case["title"], changed = names.rewrite(summary_case["title"])

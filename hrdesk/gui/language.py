@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from babel import Locale, UnknownLocaleError
 from PySide6.QtCore import QLibraryInfo, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from hrdesk import i18n
+from hrdesk.i18n.direction import is_right_to_left
 
 _installed: list[QTranslator] = []
-
-
-def is_right_to_left(language: str) -> bool:
-    try:
-        return Locale.parse(language.replace("-", "_")).character_order == "right-to-left"
-    except (UnknownLocaleError, ValueError):
-        return False
 
 
 def apply_language(app: QApplication, language: str) -> None:

@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
             self.recovery_page.deleteLater()
             self.recovery_page = None
         if self.workspace is not None:
+            self.workspace.clear()
             self.stack.removeWidget(self.workspace)
             self.workspace.deleteLater()
             self.workspace = None

@@ -22,13 +22,21 @@ def sheet_document(recovery_key: str, org_name: str) -> QTextDocument:
 
     groups = recovery_key.split("-")
     lines = "<br>".join("&nbsp;&nbsp;".join(groups[i : i + 4]) for i in range(0, len(groups), 4))
+    heading = html.escape(_("hrdesk recovery sheet"))
+    org_line = html.escape(_("Organization: {name}").format(name=org_name))
+    date_line = html.escape(
+        _("Created on: {date}").format(date=format_date(dt.date.today().isoformat()))
+    )
+    advice = html.escape(
+        _(
+            "This key opens the vault if every passphrase is forgotten. Anyone who has it "
+            "can read every case. Keep this sheet in a safe place, away from the laptop, "
+            "and never photograph it."
+        )
+    )
     body = (
-        f"<h1>{html.escape(_('hrdesk recovery sheet'))}</h1>"
-        f"<p><b>{html.escape(_('Organization'))}:</b> {html.escape(org_name)}<br>"
-        f"<b>{html.escape(_('Created on'))}:</b> "
-        f"{html.escape(format_date(dt.date.today().isoformat()))}</p>"
-        f"<p style='font-family: monospace; font-size: 16pt'>{lines}</p>"
-        f"<p>{html.escape(_('This key opens the vault if every passphrase is forgotten. Anyone who has it can read every case. Keep this sheet in a safe place, away from the laptop, and never photograph it.'))}</p>"  # noqa: E501
+        f"<h1>{heading}</h1><p>{org_line}<br>{date_line}</p>"
+        f"<p style='font-family: monospace; font-size: 16pt'>{lines}</p><p>{advice}</p>"
     )
     document = QTextDocument()
     document.setHtml(body)

@@ -82,6 +82,19 @@ class Workspace(QWidget):
     def current_section(self) -> str:
         return SECTIONS[self.stack.currentIndex()]
 
+    def clear(self) -> None:
+        """Empty every view now. The widgets themselves go at the next turn of the event
+        loop (deleteLater); until then they must hold nothing a lock should have hidden."""
+        self.cases.list_page.model.clear()
+        self.cases.list_page.search.clear()
+        self.cases.view.discard()
+        self.cases.intake.reset()
+        self.cases.intake.set_values({})
+        for table in (self.followups.table, self.people.table, self.providers.table):
+            table.set_records([])
+        self.people.search.clear()
+        self.settings_page.users.set_records([])
+
     def snapshot(self) -> dict[str, Any]:
         return {"section": self.current_section(), "cases": self.cases.snapshot()}
 

@@ -28,6 +28,7 @@ from hrdesk.gui.cases.overview_tab import OverviewTab
 from hrdesk.gui.cases.people_tab import PeopleTab
 from hrdesk.gui.cases.services_tab import ServicesTab
 from hrdesk.gui.client import VaultClient
+from hrdesk.gui.dossier_dialog import DossierDialog
 from hrdesk.gui.errors import message_for
 from hrdesk.gui.record_dialog import RecordDialog
 from hrdesk.i18n import _
@@ -53,11 +54,14 @@ class CaseView(QWidget):
         self.save_button = QPushButton(_("&Save"), self)
         self.save_button.setToolTip(_("Save the overview (Ctrl+S)"))
         self.save_button.setEnabled(False)
+        self.export_button = QPushButton(_("E&xport dossier…"), self)
+        self.export_button.setToolTip(_("A PDF of this case for a lawyer, a donor or the UN"))
         self.close_button = QPushButton(_("Close case"), self)
         self.close_button.setToolTip(_("Back to the list (Ctrl+W)"))
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(self.save_button)
+        top.addWidget(self.export_button)
         top.addWidget(self.close_button)
         self.overview = OverviewTab(self)
         self.people = PeopleTab(self, self)
@@ -85,6 +89,8 @@ class CaseView(QWidget):
         self.overview.dirty_changed.connect(self.save_button.setEnabled)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.request_close)
+        self.export_button.clicked.connect(self.export_dossier)
+        self.dossier_dialog: DossierDialog | None = None
         client.changed.connect(self.reload)
 
     # -- CaseContext ---------------------------------------------------------------------
@@ -175,6 +181,14 @@ class CaseView(QWidget):
             failed=lambda error: (self.overview.restore(self.overview.values()), failed(error)),
             write=True,
         )
+
+    def export_dossier(self) -> None:
+        if not self._case:
+            return
+        self.dossier_dialog = DossierDialog(
+            self.client, [self._case["id"]], self._case["ref"], self
+        )
+        self.dossier_dialog.open()
 
     def _saved(self, case: dict[str, Any]) -> None:
         self._show(case)

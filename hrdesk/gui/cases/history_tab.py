@@ -6,9 +6,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from hrdesk.core.history_labels import field_label, record_label, shown, value_text
 from hrdesk.core.hlc import Timestamp
 from hrdesk.gui.cases.context import CaseContext
-from hrdesk.gui.cases.history_labels import field_label, record_label, shown, value_text
 from hrdesk.gui.record_table import RecordTable
 from hrdesk.gui.records_model import Column
 from hrdesk.i18n import _

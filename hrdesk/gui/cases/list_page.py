@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from hrdesk.gui.cases.filter_bar import FilterBar
 from hrdesk.gui.cases.list_model import CASE_ID_ROLE, COLUMNS, CaseListModel
 from hrdesk.gui.client import VaultClient
+from hrdesk.gui.dossier_dialog import DossierDialog
 from hrdesk.i18n import _, ngettext
 from hrdesk.i18n.formatting import format_number
 from hrdesk.services import users
@@ -41,7 +42,10 @@ class CaseListPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.new_button = QPushButton(_("&New case"), self)
         self.new_button.setToolTip(_("New case (Ctrl+N)"))
+        self.export_button = QPushButton(_("Export &dossiers…"), self)
+        self.export_button.setToolTip(_("PDF dossiers of the selected cases"))
         top.addWidget(self.search, 1)
+        top.addWidget(self.export_button)
         top.addWidget(self.new_button)
         self.filter_bar = FilterBar(self)
         self.table = QTableView(self)
@@ -74,6 +78,8 @@ class CaseListPage(QWidget):
         self.filter_bar.changed.connect(lambda: self.model.set_filters(self.filter_bar.filters()))
         self.table.activated.connect(self._activated)
         self.new_button.clicked.connect(self.new_case)
+        self.export_button.clicked.connect(self.export_selected)
+        self.dossier_dialog: DossierDialog | None = None
         self.model.counted.connect(self._show_count)
         self.model.failed.connect(self.status_line.setText)
         client.changed.connect(self.model.refresh)
@@ -105,6 +111,14 @@ class CaseListPage(QWidget):
             for row in sorted(rows)
             if (case_id := self.model.data(self.model.index(row, 0), CASE_ID_ROLE))
         ]
+
+    def export_selected(self) -> None:
+        ids = self.selected_case_ids()
+        if not ids:
+            self.status_line.setText(_("Select the cases to export first."))
+            return
+        self.dossier_dialog = DossierDialog(self.client, ids, None, self)
+        self.dossier_dialog.open()
 
     def _show_count(self, count: int) -> None:
         if self.model.query:

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from hrdesk.core import vocab
-from hrdesk.i18n import N_, _
+from hrdesk.i18n import N_, Translator, _
 from hrdesk.i18n.formatting import format_date
 
 HIDDEN = frozenset(
@@ -124,26 +124,38 @@ def shown(entry: dict[str, Any]) -> bool:
     return entry["field"] not in HIDDEN
 
 
-def record_label(entity: str) -> str:
-    return _(RECORDS[entity]) if entity in RECORDS else entity
+def record_label(entity: str, t: Translator | None = None) -> str:
+    gettext = t._ if t else _
+    return gettext(RECORDS[entity]) if entity in RECORDS else entity
 
 
-def field_label(field: str) -> str:
-    return _(FIELDS[field]) if field in FIELDS else field
+def field_label(field: str, t: Translator | None = None) -> str:
+    gettext = t._ if t else _
+    return gettext(FIELDS[field]) if field in FIELDS else field
 
 
-def value_text(entity: str, field: str, value: Any) -> str:
+def value_text(
+    entity: str, field: str, value: Any, t: Translator | None = None, locale: Any = None
+) -> str:
+    gettext = t._ if t else _
     if value is None:
         return ""
     vocabulary = VOCABULARY_OF.get((entity, field))
+
+    def term(slug: str) -> str:
+        if t is None:
+            return vocab.label(vocabulary, slug)
+        source = next((x.label_source for x in vocab.terms(vocabulary) if x.slug == slug), slug)
+        return t.pgettext(vocabulary, source)
+
     if vocabulary and isinstance(value, str):
-        return vocab.label(vocabulary, value)
+        return term(value)
     if vocabulary and isinstance(value, list):
-        return ", ".join(vocab.label(vocabulary, item) for item in value)
+        return ", ".join(term(item) for item in value)
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, str):
-        return format_date(value) if field.endswith(("_on", "date")) else value
+        return format_date(value, locale) if field.endswith(("_on", "date")) else value
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return ", ".join(value)
     return json.dumps(value, ensure_ascii=False)

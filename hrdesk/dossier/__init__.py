@@ -1,0 +1,1 @@
+"""PDF dossiers: a case rendered for an audience (see ARCHITECTURE.md)."""
