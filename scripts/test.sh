@@ -17,19 +17,30 @@ if [ -z "$python" ]; then
     exit 1
 fi
 
-# SQLCipher, Argon2, libsodium and Qt come as wheels. The one system tool the tests use
-# is GNU gettext's msgfmt, to check every catalog the way translators' tools will.
-if ! command -v msgfmt >/dev/null 2>&1; then
+# SQLCipher, Argon2, libsodium, Qt and the PDF libraries come as wheels. The tests also
+# read back what hrdesk writes with independent tools: GNU gettext's msgfmt checks the
+# catalogs, poppler (pdftotext, pdfinfo, pdftoppm) and qpdf check the dossiers.
+missing=""
+command -v msgfmt >/dev/null 2>&1 || missing="$missing gettext"
+command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
+command -v qpdf >/dev/null 2>&1 || missing="$missing qpdf"
+if [ -n "$missing" ]; then
     sudo=""
     if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
     if command -v apt-get >/dev/null 2>&1; then
-        $sudo apt-get install -y -qq gettext >/dev/null || {
-            $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq gettext >/dev/null
+        # shellcheck disable=SC2086
+        $sudo apt-get install -y -qq $missing >/dev/null 2>&1 || {
+            $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq $missing >/dev/null
         }
     elif command -v brew >/dev/null 2>&1; then
-        brew install gettext
+        # shellcheck disable=SC2086
+        brew install $missing
+    else
+        echo "Please install:$missing" >&2
+        exit 1
     fi
 fi
+
 if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv
 fi

@@ -47,6 +47,7 @@ RECORDS = {
 }
 
 FIELDS = {
+    "ref": N_("Reference"),
     "title": N_("Title"),
     "summary": N_("Summary"),
     "status": N_("Status"),

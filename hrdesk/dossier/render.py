@@ -156,7 +156,7 @@ class _Writer:
             Spacer(1, 30 * mm),
             self.p(self.meta.org_name, self.title, bold=True),
             Spacer(1, 8 * mm),
-            self.p(t._("Case dossier {ref}").format(ref=case["ref"]), self.title),
+            self.p(t._("Case dossier {ref}").format(ref=ltr(case["ref"])), self.title),
             Spacer(1, 12 * mm),
             self.p(
                 t._("CONFIDENTIAL — for its addressee only. Do not copy or forward."), self.banner
@@ -167,7 +167,7 @@ class _Writer:
                     (t._("Profile"), t._(PROFILE_NAMES[self.c.profile])),
                     (t._("Generated on"), self.date(self.meta.generated_on.isoformat())),
                     (t._("Language"), self.t.language),
-                    (t._("Fingerprint (SHA-256)"), self.digest),
+                    (t._("Fingerprint (SHA-256)"), ltr(self.digest)),
                 ]
             ),
         ]
@@ -204,7 +204,7 @@ class _Writer:
             self.heading(t._("Summary")),
             self.pairs(
                 [
-                    (t._("Reference"), case["ref"]),
+                    (t._("Reference"), ltr(case["ref"])),
                     (t._("Title"), case.get("title")),
                     (t._("Status"), self.label("case-status", case.get("status"))),
                     (t._("Priority"), self.label("priority", case.get("priority"))),
@@ -373,7 +373,7 @@ class _Writer:
                         (t._("Description"), item.get("description")),
                         (t._("Source"), item.get("source")),
                         (t._("Obtained on"), self.date(item.get("obtained_on"))),
-                        (t._("SHA-256 at intake"), item.get("sha256")),
+                        (t._("SHA-256 at intake"), ltr(item.get("sha256") or "")),
                         (t._("Chain of custody"), custody),
                     ]
                 ),
@@ -470,7 +470,7 @@ class _Writer:
             number=format_number(number, self.locale), total=format_number(total, self.locale)
         )
         mark = t._("{ref} · fingerprint {digest}").format(
-            ref=self.c.case["ref"], digest=self.digest[:16]
+            ref=ltr(self.c.case["ref"]), digest=ltr(self.digest[:16])
         )
         left, right = (page, mark) if self.rtl else (mark, page)
         width = (A4[0] - 2 * MARGIN) / 2
@@ -480,6 +480,12 @@ class _Writer:
             line.wrap(width, 20 * mm)
             line.drawOn(canvas, x, 8 * mm)
         canvas.restoreState()
+
+
+def ltr(value: str) -> str:
+    """An identifier (case reference, hash) isolated as left-to-right: inside Arabic
+    text the bidi algorithm would otherwise show 2026-CK4Z-0101 as CK4Z-0101-2026."""
+    return f"\u2066{value}\u2069"
 
 
 def _short(value: Any) -> str:

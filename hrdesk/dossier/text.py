@@ -176,10 +176,13 @@ def register_fonts() -> None:
         for family in FAMILIES:
             for bold in (False, True):
                 name = face_name(family, bold)
-                style = "Bold" if bold else "Regular"
-                font = ShapingTTFont(name, str(resource_path("fonts", f"{family}-{style}.ttf")))
-                pdfmetrics.registerFont(font)
-                _FONTS[name] = font
+                # The same object again if reportlab's registry was reset: shaped
+                # runs in the caches hold glyph codes that this object handed out.
+                if name not in _FONTS:
+                    style = "Bold" if bold else "Regular"
+                    path = resource_path("fonts", f"{family}-{style}.ttf")
+                    _FONTS[name] = ShapingTTFont(name, str(path))
+                pdfmetrics.registerFont(_FONTS[name])
             pdfmetrics.registerFontFamily(
                 family,
                 normal=family,
@@ -198,7 +201,7 @@ def _font(name: str) -> ShapingTTFont:
     font = _FONTS.get(name)
     if font is None:
         register_fonts()
-        font = _FONTS[name]
+        font = _FONTS[name]  # a KeyError names a face that is not bundled
     return font
 
 
@@ -414,9 +417,11 @@ def _letter_family(ch: str) -> str | None:
         return None
     code = ord(ch)
     i = bisect_right(_BLOCK_STARTS, code) - 1
-    if i >= 0 and code <= _BLOCKS[i][1]:
-        return _BLOCKS[i][2]
-    return _covering_family(code) or LATIN
+    family = _BLOCKS[i][2] if i >= 0 and code <= _BLOCKS[i][1] else None
+    if family is not None and _font(family).covers(code):
+        return family
+    # A rare letter its block's font lacks (Noto Sans Arabic has some Naskh has not).
+    return _covering_family(code) or family or LATIN
 
 
 def _attaches(ch: str) -> bool:
@@ -774,7 +779,9 @@ class ShapedParagraph(Flowable):
         self.style = style
         # The style's own face counts too: a heading style may name a bold font.
         self.bold = bold or "bold" in style.fontName.lower()
-        self._parts = tuple(_Part(p) for p in _analyse(text, self.bold))
+        # No text, no lines: an empty table cell stays as low as reportlab's would.
+        paras = _analyse(text, self.bold) if text.strip() else ()
+        self._parts = tuple(_Part(p) for p in paras)
         self._layout_cache: tuple[float, list[_Line]] | None = None
 
     @classmethod
@@ -879,13 +886,17 @@ class ShapedParagraph(Flowable):
 
     def _draw_line(self, line: _Line, baseline: float) -> None:
         # One text object per line, written directly: reportlab's text object costs
-        # a few times more per word, and half a dossier's time went there.
+        # a few times more per word, and half a dossier's time went there. Each
+        # item gets its own Tm although the pen is already there: readers that go
+        # by the text matrix (pypdf) then see where each word is.
         size = self.style.fontSize
         doc = self.canv._doc
         x, extra = self._line_start(line)
-        ops = ["BT", f"1 0 0 1 {_num(x)} {_num(baseline)} Tm"]
+        y = _num(baseline)
+        ops = ["BT"]
         selected = None
         for item in line.items:
+            ops.append(f"1 0 0 1 {_num(x)} {y} Tm")
             actual = _actual_text(item)
             if actual:  # poppler reads the span's text instead of guessing from the glyphs
                 ops.append(f"/Span <</ActualText <FEFF{_utf16_hex(actual)}>>> BDC")
@@ -896,10 +907,7 @@ class ShapedParagraph(Flowable):
                 ops += glyph_ops
             if actual:
                 ops.append("EMC")
-            x += item.width(size)
-            if extra and item.space:  # glyphs leave the pen at x: only a gap needs a move
-                x += extra
-                ops.append(f"1 0 0 1 {_num(x)} {_num(baseline)} Tm")
+            x += item.width(size) + (extra if item.space else 0.0)
         ops.append("ET")
         self.canv.addLiteral("\n".join(ops))
 
@@ -933,7 +941,7 @@ def _item_operators(doc, item: _Item, size: float) -> tuple[tuple[str, tuple[str
     """``(font selection, glyph operators)`` per font subset for one shaped item;
     cached per document (subset codes are the document's), as words recur."""
     cache = _OPERATORS.setdefault(doc, {})
-    key = (item.face, item.shaped.glyphs, size)
+    key = (item.face, item.shaped, size)  # the whole shape: same glyphs, same places
     found = cache.get(key)
     if found is None:
         font = _font(item.face)
@@ -950,7 +958,7 @@ def _item_operators(doc, item: _Item, size: float) -> tuple[tuple[str, tuple[str
     return found
 
 
-_OPERATORS: WeakKeyDictionary = WeakKeyDictionary()  # document -> {(face, glyphs, size): ...}
+_OPERATORS: WeakKeyDictionary = WeakKeyDictionary()  # document -> {(face, shape, size): ...}
 
 
 def _glyph_operators(codes: bytes, data: Sequence[ShapeData], size: float) -> list[str]:
@@ -1026,16 +1034,20 @@ def paragraph_markup(text: str, bold: bool = False) -> str:
 
 def _line_markup(para: _Para) -> str:
     line = _visual_line(para, list(para.items), first=True, last=True)
-    return "".join(_item_markup(item) for item in line.items)
+    runs: list[tuple[str, str]] = []  # (face, escaped text), neighbours of one face merged
+    for item in line.items:
+        body = escape(_markup_text(item))
+        if runs and runs[-1][0] == item.face:
+            runs[-1] = (item.face, runs[-1][1] + body)
+        else:
+            runs.append((item.face, body))
+    return "".join(f'<font name="{face}">{body}</font>' for face, body in runs)
 
 
-def _item_markup(item: _Item) -> str:
-    family = item.face.removesuffix("-Bold")
-    if family in _PLAIN_FAMILIES and item.level % 2 == 0:
-        body = escape(item.text)  # as typed: reportlab draws it as is
-    else:
-        body = escape(str(item.shaped.glyphs))
-    return f'<font name="{item.face}">{body}</font>'
+def _markup_text(item: _Item) -> str:
+    if item.level % 2 == 0 and item.face.removesuffix("-Bold") in _PLAIN_FAMILIES:
+        return item.text  # as typed: reportlab draws it as is, and it stays readable
+    return str(item.shaped.glyphs)  # glyph codes in visual order: shaped already
 
 
 # Scripts whose left-to-right text needs no shaping: one glyph per character.
