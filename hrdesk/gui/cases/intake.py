@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
@@ -79,6 +79,9 @@ class IntakePage(QWidget):
         buttons.addWidget(self.save_button)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        # The form follows the window's width; only a long form scrolls, downwards.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form.setMinimumWidth(0)
         scroll.setWidget(self.form)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
