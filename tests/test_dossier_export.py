@@ -238,3 +238,29 @@ def test_services_of_the_case_appear_in_the_timeline(session, case, tmp_path):
     out = tmp_path / "s.pdf"
     dossiers.export_dossier(session, case["ref"], out, "internal", "en")
     assert "Legal aid" in " ".join(text_of(out).split())
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "date"),
+    [("fr", "Journal des occultations", "2 mars 2026"), ("ar", "سجل التنقيح", None)],
+)
+def test_dossier_labels_and_dates_follow_the_dossier_language(
+    session, case, tmp_path, language, label, date
+):
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    out = tmp_path / f"{language}.pdf"
+    dossiers.export_dossier(session, case["ref"], out, "legal", language)
+    flat = " ".join(text_of(out).split())
+    assert label in flat
+    assert "Redaction log" not in flat and "Page 1 of" not in flat
+    expected = date or format_date(dt.date(2026, 3, 2), format="medium", locale=language)
+    controls = dict.fromkeys(
+        map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    )
+    plain, wanted = flat.translate(controls), expected.translate(controls)
+    # An extractor may give a right-to-left date in visual order (2026/03/02).
+    assert wanted in plain or "/".join(reversed(wanted.split("/"))) in plain
+    qpdf_ok(out)

@@ -4,10 +4,10 @@ User text in a dossier may be in any script, and one line may mix Arabic,
 English and numbers. reportlab alone gets three things wrong here: it has no
 bidi without ``rlbidi`` (not on PyPI); its own HarfBuzz shaping guesses the
 direction of each space-delimited word and shapes a word with the font of its
-first fragment, so ``(احتجاز)`` (Naskh has no parentheses) or ``Delhi/दिल्ली``
-come out as wrong glyphs; and the text it writes for shaped glyphs (conjuncts,
+first fragment, so ``Delhi/दिल्ली`` or ``(احتجاز)`` (Naskh has no parentheses)
+get wrong glyphs; and the text it writes for shaped glyphs (conjuncts,
 contextual forms) is private-use code points, so pdftotext and search lose the
-words. Hence this module does the layout of user text itself:
+words. Hence this module lays out user text itself:
 
 1. **Fonts** (:func:`script_runs`): each letter takes the bundled Noto family of
    its Unicode block; spaces, digits, punctuation and symbols join the run
@@ -17,11 +17,11 @@ words. Hence this module does the layout of user text itself:
    algorithm with brackets and isolates; its pure-Python one as a fallback),
    per logical line (a newline separates paragraphs), with the base direction
    from the first strong character (P2/P3; a line without one takes the text's).
+   One higher-level protocol: a number with separators (``2026-03-01``) is an
+   isolate, else after an Arabic letter it shows as ``01-03-2026`` (W2, W4).
 3. **Shaping**: every run of one font and one bidi level is shaped by HarfBuzz
    with an explicit direction (odd level: right-to-left, so glyphs come out in
-   visual order, joined, and mirrored: ``(`` becomes ``)``). Each glyph is
-   written with a code whose ToUnicode entry is the text of its cluster, so text
-   extraction gives the source characters back (logical order within a cluster).
+   visual order, joined, and mirrored: ``(`` becomes ``)``).
 4. **Line breaking before reordering** (:class:`ShapedParagraph`): lines are
    broken in *logical* order with the shaped widths, at spaces (and ZWSP); a
    word wider than the line is cut between HarfBuzz clusters. Only then is each
@@ -29,6 +29,12 @@ words. Hence this module does the layout of user text itself:
    the highest level down), so the first line of a long Arabic paragraph holds
    its first words, right-aligned, and ``2026-03-01`` or ``Khartoum`` inside it
    read left to right.
+5. **Drawing and text extraction**: each glyph is written with a code of the
+   font (:class:`ShapingTTFont`) whose ToUnicode entry is its share of the
+   cluster's text, so pypdf and pdftotext give the source characters back;
+   left-to-right runs of complex scripts also carry an ``ActualText`` span, as
+   poppler splits Burmese and Khmer words at marks otherwise. Right-to-left
+   runs come out in visual order from pypdf and in logical order from poppler.
 
 :func:`paragraph_markup` is the one-line form for places that need reportlab
 markup (a table of contents entry): the same runs, pre-shaped, in visual order,
@@ -39,9 +45,10 @@ break between syllable clusters, not words; no hyphenation; no glyph offsets in
 :func:`paragraph_markup` (marks sit at their default place, no kerning) and, as
 markup is wrapped by reportlab after reordering, right-to-left markup is only
 right on one line; its glyph codes are only valid in this process (never store
-it). Tabs become four spaces; other control characters are dropped. Ascent and
-descent are the style's leading: scripts with tall stacks (Myanmar, Khmer) want
-a leading of about 1.6 times the font size.
+it). Poppler may put an Arabic vowel mark it reads as raised on another line.
+Tabs become four spaces; other control characters are dropped. Lines are the
+style's leading apart, the first baseline one font size down: scripts with
+tall stacks (Myanmar, Khmer) want a leading of about 1.6 times the font size.
 """
 
 from __future__ import annotations
@@ -54,17 +61,16 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 from weakref import WeakKeyDictionary
 from xml.sax.saxutils import escape
 
 import uharfbuzz
-from bidi import algorithm as bidi_python
 from bidi import get_display
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, TTFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus.flowables import Flowable
 
 from hrdesk.resources import resource_path
@@ -168,7 +174,7 @@ def register_fonts() -> None:
 
     Each family's regular face is registered under the family name and its bold
     face as ``<family>-Bold``, with the family mapping for ``<b>`` in markup.
-    The fonts are :class:`ShapingTTFont`: shapable, with faithful ToUnicode maps.
+    The fonts are :class:`ShapingTTFont`, with faithful ToUnicode maps.
     """
     with _register_lock:
         if _registered():
@@ -205,11 +211,21 @@ def _font(name: str) -> ShapingTTFont:
     return font
 
 
+class _Glyph(NamedTuple):
+    """Where HarfBuzz puts a glyph, and its width in the PDF font, in 1/1000 em."""
+
+    x_advance: float
+    x_offset: float
+    y_offset: float
+    width: float
+
+
 @dataclass(frozen=True)
 class _Shaped:
     """A run shaped by HarfBuzz, at 1000 units per em (multiply by size/1000)."""
 
-    glyphs: ShapedStr  # glyph codes in visual order, with reportlab's placement data
+    codes: str  # one character per glyph, in visual order: the font's code for it
+    glyphs: tuple[_Glyph, ...]
     advance: float
     clusters: tuple[tuple[int, float], ...]  # (first character, advance), logical order
 
@@ -224,7 +240,7 @@ class ShapingTTFont(TTFont):
     """
 
     def __init__(self, name: str, filename: str) -> None:
-        super().__init__(name, filename, shapable=True)
+        super().__init__(name, filename)
         self._hb_font = uharfbuzz.Font(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(filename)))
         self._to_em = 1000 / self._hb_font.face.upem
         # The smallest code point of each glyph: U+0020 rather than U+00A0 for a space.
@@ -251,24 +267,19 @@ class ShapingTTFont(TTFont):
         uharfbuzz.shape(self._hb_font, buf)
         infos, positions = buf.glyph_infos, buf.glyph_positions
         texts = _glyph_texts(text, [info.cluster for info in infos], rtl)
-        codes, data = [], []
+        codes, glyphs = [], []
         for info, pos, glyph_text in zip(infos, positions, texts, strict=True):
             code = self._code(info.codepoint, glyph_text)
             codes.append(chr(code))
-            data.append(self._placement(info.cluster, pos, code))
-        advance = sum(d.x_advance for d in data)
-        return _Shaped(ShapedStr("".join(codes), data), advance, _cluster_advances(infos, data))
+            glyphs.append(self._placement(pos, code))
+        advance = sum(g.x_advance for g in glyphs)
+        clusters = _cluster_advances([info.cluster for info in infos], glyphs)
+        return _Shaped("".join(codes), tuple(glyphs), advance, clusters)
 
-    def _placement(self, cluster: int, pos, code: int) -> ShapeData:
+    def _placement(self, pos, code: int) -> _Glyph:
         scale = self._to_em
-        return ShapeData(
-            cluster,
-            pos.x_advance * scale,
-            pos.y_advance * scale,
-            pos.x_offset * scale,
-            pos.y_offset * scale,
-            self.face.charWidths.get(code, 0),
-        )
+        width = self.face.charWidths.get(code, 0)
+        return _Glyph(pos.x_advance * scale, pos.x_offset * scale, pos.y_offset * scale, width)
 
     def _code(self, glyph: int, text: str) -> int:
         own = self._own_char.get(glyph)
@@ -325,10 +336,12 @@ def _glyph_texts(text: str, clusters: Sequence[int], rtl: bool) -> list[str]:
     return out
 
 
-def _cluster_advances(infos, data: Sequence[ShapeData]) -> tuple[tuple[int, float], ...]:
+def _cluster_advances(
+    clusters: Sequence[int], glyphs: Sequence[_Glyph]
+) -> tuple[tuple[int, float], ...]:
     advances: dict[int, float] = {}
-    for info, d in zip(infos, data, strict=True):
-        advances[info.cluster] = advances.get(info.cluster, 0.0) + d.x_advance
+    for cluster, glyph in zip(clusters, glyphs, strict=True):
+        advances[cluster] = advances.get(cluster, 0.0) + glyph.x_advance
     return tuple(sorted(advances.items()))
 
 
@@ -529,6 +542,8 @@ def _levels_rust(line: str, rtl: bool) -> list[int] | None:
 
 def _levels_python(line: str, rtl: bool) -> list[int]:
     """Levels from python-bidi's pure-Python implementation (no bracket pairs)."""
+    from bidi import algorithm as bidi_python  # not in python-bidi 0.5: only when needed
+
     storage = bidi_python.get_empty_storage()
     storage["base_level"], storage["base_dir"] = (1, "R") if rtl else (0, "L")
     bidi_python.get_embedding_levels(line, storage)
@@ -607,8 +622,18 @@ class _Para:
     items: tuple[_Item, ...]
 
 
-@lru_cache(maxsize=4096)  # labels, dates and names recur in every table of a dossier
 def _analyse(text: str, bold: bool) -> tuple[_Para, ...]:
+    # Labels, dates and names recur in every table of a dossier; narrative text
+    # does not, and caching it would keep whole notes alive over a batch export.
+    return _analyse_short(text, bold) if len(text) <= 120 else _analyse_text(text, bold)
+
+
+@lru_cache(maxsize=4096)
+def _analyse_short(text: str, bold: bool) -> tuple[_Para, ...]:
+    return _analyse_text(text, bold)
+
+
+def _analyse_text(text: str, bold: bool) -> tuple[_Para, ...]:
     text = _clean(text)
     lines = text.splitlines() or [""]
     whole = _first_strong(text) or "ltr"
@@ -946,12 +971,11 @@ def _item_operators(doc, item: _Item, size: float) -> tuple[tuple[str, tuple[str
     if found is None:
         font = _font(item.face)
         glyphs = item.shaped.glyphs
-        data = glyphs.__shapeData__
         found, first = [], 0
-        for subset, codes in font.splitString(glyphs, doc):
+        for subset, codes in font.splitString(item.shaped.codes, doc):
             select = f"{font.getSubsetInternalName(subset, doc)} {_num(size)} Tf"
             found.append(
-                (select, tuple(_glyph_operators(codes, data[first : first + len(codes)], size)))
+                (select, tuple(_glyph_operators(codes, glyphs[first : first + len(codes)], size)))
             )
             first += len(codes)
         found = cache[key] = tuple(found)
@@ -961,7 +985,7 @@ def _item_operators(doc, item: _Item, size: float) -> tuple[tuple[str, tuple[str
 _OPERATORS: WeakKeyDictionary = WeakKeyDictionary()  # document -> {(face, shape, size): ...}
 
 
-def _glyph_operators(codes: bytes, data: Sequence[ShapeData], size: float) -> list[str]:
+def _glyph_operators(codes: bytes, data: Sequence[_Glyph], size: float) -> list[str]:
     """``Tj`` when the glyphs sit at their own advances, else ``TJ`` with HarfBuzz's
     offsets (and a text rise for vertical ones); leaves the pen after the glyphs."""
     if all(d.x_offset == d.y_offset == 0 and d.x_advance == d.width for d in data):
@@ -1047,7 +1071,7 @@ def _line_markup(para: _Para) -> str:
 def _markup_text(item: _Item) -> str:
     if item.level % 2 == 0 and item.face.removesuffix("-Bold") in _PLAIN_FAMILIES:
         return item.text  # as typed: reportlab draws it as is, and it stays readable
-    return str(item.shaped.glyphs)  # glyph codes in visual order: shaped already
+    return item.shaped.codes  # glyph codes in visual order: shaped already
 
 
 # Scripts whose left-to-right text needs no shaping: one glyph per character.

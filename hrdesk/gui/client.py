@@ -114,6 +114,11 @@ class VaultClient(QObject):
         self.identity = identity
         self.unlocked.emit(identity)
 
+    def forget_pending_views(self) -> None:
+        """Results still on their way go nowhere: the views that asked are being rebuilt
+        (a language switch). The work itself, a save included, still completes."""
+        self._generation += 1
+
     def lock(self) -> None:
         """Forget everything now; the worker closes the connection after queued writes."""
         if self.identity is None:

@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.unlock_page)
         if self.workspace is not None:
             state = self.workspace.snapshot()
+            self.client.forget_pending_views()
             self._close_dialogs()
             self.stack.removeWidget(self.workspace)
             self.workspace.deleteLater()
