@@ -188,3 +188,22 @@ def test_admin_adds_a_user_who_can_then_unlock(unlocked_app, qtbot):
     assert "bob" in app.window.user_label.text()
     app.window.workspace.show_section("settings")
     assert not app.window.workspace.settings_page.users_box.isVisibleTo(app.window)
+
+
+def test_case_list_shows_the_first_page_then_pages_in_the_rest(unlocked_app, qtbot, qtmodeltester):
+    from hrdesk.gui.cases.list_model import PAGE
+    from hrdesk.services import demo
+
+    app = unlocked_app
+    app.client.call(demo.fill, PAGE + 50, write=True)
+    wait_idle(qtbot, app)
+    model = CaseListModel(app.client)
+    with qtbot.waitSignal(model.loaded, timeout=5_000):
+        model.refresh()
+    assert model.rowCount() == PAGE  # shown before the count is known
+    wait_idle(qtbot, app)
+    assert model.rowCount() == PAGE + 50
+    assert model.row_data(PAGE + 10) is None  # not loaded yet: asked for
+    wait_idle(qtbot, app)
+    assert model.row_data(PAGE + 10)["ref"]
+    qtmodeltester.check(model)

@@ -28,7 +28,6 @@ from hrdesk.gui.cases.overview_tab import OverviewTab
 from hrdesk.gui.cases.people_tab import PeopleTab
 from hrdesk.gui.cases.services_tab import ServicesTab
 from hrdesk.gui.client import VaultClient
-from hrdesk.gui.dossier_dialog import DossierDialog
 from hrdesk.gui.errors import message_for
 from hrdesk.gui.record_dialog import RecordDialog
 from hrdesk.i18n import _
@@ -90,7 +89,7 @@ class CaseView(QWidget):
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.request_close)
         self.export_button.clicked.connect(self.export_dossier)
-        self.dossier_dialog: DossierDialog | None = None
+        self.dossier_dialog = None  # the export dialog, once opened
         client.changed.connect(self.reload)
 
     # -- CaseContext ---------------------------------------------------------------------
@@ -185,6 +184,9 @@ class CaseView(QWidget):
     def export_dossier(self) -> None:
         if not self._case:
             return
+        # Loaded on first use: the PDF stack (reportlab, HarfBuzz) need not slow the start.
+        from hrdesk.gui.dossier_dialog import DossierDialog
+
         self.dossier_dialog = DossierDialog(
             self.client, [self._case["id"]], self._case["ref"], self
         )

@@ -108,10 +108,16 @@ class CaseListModel(QAbstractTableModel):
                 failed=self._failed,
             )
         else:
+            # The first page first: counting 100,000 cases reads a whole index, and the
+            # user should see rows before that number is known.
             self.client.call(
-                self._unless_superseded(token, cases.count_cases),
+                self._unless_superseded(token, cases.list_cases),
                 self.filters,
-                done=lambda count: self._counted(token, count),
+                PAGE,
+                0,
+                self.sort_key,
+                self.descending,
+                done=lambda rows: self._first_page(token, rows),
                 failed=self._failed,
             )
 
@@ -155,18 +161,36 @@ class CaseListModel(QAbstractTableModel):
         self.counted.emit(self._count)
         self.loaded.emit()
 
-    def _counted(self, token: int, count: int) -> None:
+    def _first_page(self, token: int, rows: list[dict[str, Any]]) -> None:
         if token != self._token:
             return
         self.beginResetModel()
         self._search = None
-        self._count = count
+        self._count = len(rows)
         self._pages.clear()
-        self._requested.clear()
+        self._pages[0] = rows
+        self._requested = {0}
         self.endResetModel()
-        self.counted.emit(count)
-        if count == 0:
-            self.loaded.emit()
+        self.loaded.emit()
+        if len(rows) < PAGE:
+            self.counted.emit(len(rows))
+            return
+        self.client.call(
+            self._unless_superseded(token, cases.count_cases),
+            self.filters,
+            done=lambda count: self._counted(token, count),
+            failed=self._failed,
+        )
+
+    def _counted(self, token: int, count: int) -> None:
+        """The rest of the rows, now that their number is known (paged in as scrolled)."""
+        if token != self._token:
+            return
+        if count > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, count - 1)
+            self._count = count
+            self.endInsertRows()
+        self.counted.emit(self._count)
 
     def _request(self, page: int) -> None:
         if page in self._requested:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 from hrdesk.gui.cases.filter_bar import FilterBar
 from hrdesk.gui.cases.list_model import CASE_ID_ROLE, COLUMNS, CaseListModel
 from hrdesk.gui.client import VaultClient
-from hrdesk.gui.dossier_dialog import DossierDialog
 from hrdesk.i18n import _, ngettext
 from hrdesk.i18n.formatting import format_number
 from hrdesk.services import users
@@ -79,7 +78,7 @@ class CaseListPage(QWidget):
         self.table.activated.connect(self._activated)
         self.new_button.clicked.connect(self.new_case)
         self.export_button.clicked.connect(self.export_selected)
-        self.dossier_dialog: DossierDialog | None = None
+        self.dossier_dialog = None  # the export dialog, once opened
         self.model.counted.connect(self._show_count)
         self.model.failed.connect(self.status_line.setText)
         client.changed.connect(self.model.refresh)
@@ -117,6 +116,8 @@ class CaseListPage(QWidget):
         if not ids:
             self.status_line.setText(_("Select the cases to export first."))
             return
+        from hrdesk.gui.dossier_dialog import DossierDialog  # on first use, as in the case view
+
         self.dossier_dialog = DossierDialog(self.client, ids, None, self)
         self.dossier_dialog.open()
 
