@@ -255,12 +255,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _early_language(argv: list[str]) -> list[str] | None:
-    """--lang CODE (or --lang=CODE), else HRDESK_LANG; None means the environment's."""
-    for index, arg in enumerate(argv):
+    """--lang CODE (or --lang=CODE) before the command, else HRDESK_LANG; None means the
+    environment's. After the command, --lang is that command's own (a dossier's language)."""
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
         if arg == "--lang" and index + 1 < len(argv):
             return [argv[index + 1]]
         if arg.startswith("--lang="):
             return [arg.split("=", 1)[1]]
+        if arg in ("--vault", "--user"):
+            index += 1  # skip the option's value
+        elif not arg.startswith("-"):
+            break  # the command: what follows is its own
+        index += 1
     env = os.environ.get("HRDESK_LANG")
     return [env] if env else None
 

@@ -264,3 +264,20 @@ def test_dossier_labels_and_dates_follow_the_dossier_language(
     # An extractor may give a right-to-left date in visual order (2026/03/02).
     assert wanted in plain or "/".join(reversed(wanted.split("/"))) in plain
     qpdf_ok(out)
+
+
+def test_the_dossier_lang_option_does_not_change_the_interface_language(cli, case, tmp_path):
+    out = tmp_path / "ar.pdf"
+    result = cli("export", "dossier", case["ref"], "--out", str(out), "--lang", "ar")
+    assert result.code == 0, result.err
+    assert "SHA-256" in result.out and "سجل التنقيح" in " ".join(text_of(out).split())
+    french = cli("--lang", "fr", "export", "dossier", "NOPE-REF", "--out", str(tmp_path / "x.pdf"))
+    assert french.code != 0 and "Aucun cas" in french.err
+
+
+def test_a_un_submission_says_when_no_domestic_action_is_recorded(session, tmp_path):
+    bare = cases.add_case(session, {"title": "No action yet"})
+    out = tmp_path / "un.pdf"
+    dossiers.export_dossier(session, bare["ref"], out, "un-submission", "en")
+    flat = " ".join(text_of(out).split())
+    assert "Actions taken with domestic authorities None recorded." in flat

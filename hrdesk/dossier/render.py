@@ -280,14 +280,17 @@ class _Writer:
 
     def services(self) -> list:
         t = self.t
-        if not self.c.services:
-            return []
-        width = A4[0] - 2 * MARGIN
         title = (
             t._("Actions taken with domestic authorities")
             if self.c.profile == "un-submission"
             else t._("Services and referrals")
         )
+        if not self.c.services:
+            # A UN communication asks about domestic remedies: say there is none on record.
+            if self.c.profile == "un-submission":
+                return [self.heading(title), self.p(t._("None recorded."))]
+            return []
+        width = A4[0] - 2 * MARGIN
         rows: list[list[Any]] = [
             [
                 t._("Service"),
