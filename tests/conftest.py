@@ -34,7 +34,7 @@ def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def clean_env(monkeypatch: pytest.MonkeyPatch):
     for name in (
         "HRDESK_PASSPHRASE",
         "HRDESK_NEW_PASSPHRASE",
@@ -44,6 +44,11 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANGUAGE", "en")
+    yield
+    # A test that switched language (--lang, Settings) must not leave it for the next one.
+    from hrdesk import i18n
+
+    i18n.set_language(["en"])
 
 
 @pytest.fixture
