@@ -345,7 +345,7 @@ def _cluster_advances(
     return tuple(sorted(advances.items()))
 
 
-@lru_cache(maxsize=16384)  # words recur across a dossier and across dossiers
+@lru_cache(maxsize=2048)  # words recur across a dossier and across dossiers
 def _shape_cached(font_name: str, text: str, rtl: bool) -> _Shaped:
     return _font(font_name)._shape(text, rtl)
 
