@@ -64,3 +64,7 @@ class PermissionDenied(HrdeskError):
 
 class BackupError(HrdeskError):
     pass
+
+
+class SyncFileRejected(HrdeskError):
+    """A file in the shared sync location cannot be trusted; nothing of it was applied."""

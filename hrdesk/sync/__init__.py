@@ -1,0 +1,1 @@
+"""Sync: op-log exchange between devices, end-to-end encrypted (see ARCHITECTURE.md)."""
