@@ -582,6 +582,16 @@ def test_backup_restores_into_a_new_vault_that_is_a_new_device(cli, recovery_key
     old_tag = REF.match(originals[0])[2]
     assert REF.match(new_ref)[2] != old_tag
     assert new_ref not in originals
+    # Its own sync identity too: two devices signing with one key could not be told apart.
+    from hrdesk.store import sync_state, vault
+    from tests.conftest import PASSPHRASE
+
+    keys = []
+    for path in (tmp_path / "vault", restored):
+        opened = vault.unlock(path, PASSPHRASE)
+        keys.append(bytes(sync_state.identity(opened.conn).signing_key))
+        opened.lock()
+    assert keys[0] != keys[1]
 
 
 # -- export -------------------------------------------------------------------------------

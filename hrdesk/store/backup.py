@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import zipfile
 from pathlib import Path
@@ -150,13 +151,18 @@ def extract(source: Path, vault_dir: Path) -> Path:
 
 
 def become_new_device(session: Session) -> None:
-    """A restored copy is a new device: its own id, tag, counters and chain."""
+    """A restored copy is a new device: its own id, tag, counters, chain and sync keys
+    (two devices signing with one key could not be told apart, nor one revoked)."""
     conn = session.conn
     conn.execute("BEGIN IMMEDIATE")
     conn.execute(
         "UPDATE local_device SET device_id = ?, device_tag = ?, seq = 0, chain_head = ?, "
         "next_case_number = 1",
         (new_id(), new_device_tag(), GENESIS),
+    )
+    conn.execute(
+        "UPDATE device_keys SET sign_seed = ?, box_secret = ?",
+        (secrets.token_bytes(32), secrets.token_bytes(32)),
     )
     conn.execute("COMMIT")
 

@@ -159,10 +159,35 @@ _V3 = (
     "CREATE TABLE drafts (key TEXT PRIMARY KEY, value TEXT NOT NULL, saved_at TEXT NOT NULL)",
 )
 
+_V4 = (
+    # This device's own keys for sync: Ed25519 (signing its files) and X25519 (receiving
+    # the sync key at enrollment). Secret, so only ever inside the encrypted database.
+    """CREATE TABLE device_keys (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        sign_seed BLOB NOT NULL, box_secret BLOB NOT NULL)""",
+    # The vault's sync keys, one per epoch (a revocation starts a new epoch).
+    "CREATE TABLE sync_keys (epoch INTEGER PRIMARY KEY, key BLOB NOT NULL, added_at TEXT NOT NULL)",
+    # Devices allowed to write to the shared log, with their public keys.
+    """CREATE TABLE devices (
+        device_id TEXT PRIMARY KEY, label TEXT NOT NULL, verify_key BLOB NOT NULL,
+        box_key BLOB NOT NULL, added_at TEXT NOT NULL, revoked_at TEXT)""",
+)
+
+
+def _make_device_keys(conn) -> None:
+    import secrets
+
+    conn.execute(
+        "INSERT INTO device_keys (singleton, sign_seed, box_secret) VALUES (1, ?, ?)",
+        (secrets.token_bytes(32), secrets.token_bytes(32)),
+    )
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "initial schema", _V1),
     Step(2, "support services, providers, follow-ups, evidence and custody", _V2),
     Step(3, "case-list sort indexes and drafts kept across a lock", _V3),
+    Step(4, "device keys, sync keys and the device list for sync", _V4, _make_device_keys),
 )
 LATEST = STEPS[-1].version
 
