@@ -149,3 +149,24 @@ def commit_digests(conn: Connection) -> Iterator[tuple[Commit, str, str, int]]:
             count += 1
             pending = next(op_rows, None)
         yield commit, row[6], hasher.hexdigest(), count
+
+
+def commits_of_device(
+    conn: Connection, device_id: str, after_seq: int, limit: int = 1000
+) -> list[tuple[Commit, str, list[tuple[str, str, str, str, str]]]]:
+    """A device's commits after ``after_seq`` (at most ``limit``), each with its stored
+    hash and its operations [entity, id, field, value, seen]: what sync sends."""
+    commits = conn.execute(
+        "SELECT id, device_id, seq, hlc, user_id, prev_hash, hash FROM commits "
+        "WHERE device_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+        (device_id, after_seq, limit),
+    ).fetchall()
+    out = []
+    for row in commits:
+        ops = conn.execute(
+            "SELECT entity, entity_id, field, value, seen FROM ops "
+            "WHERE commit_id = ? ORDER BY idx",
+            (row[0],),
+        ).fetchall()
+        out.append((Commit(*row[1:6]), row[6], [tuple(op) for op in ops]))
+    return out
