@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nacl.signing import SigningKey
 
-from hrdesk.store import sync_state, vault
+from hrdesk.store import migrations, sync_state, vault
 from tests.conftest import PASSPHRASE
 
 CANARY_KEY = b"K" * 32
@@ -61,12 +61,12 @@ def test_devices_are_trusted_until_revoked(session):
 
 def test_a_schema_3_vault_gets_device_keys_when_upgraded(created, vault_dir):
     conn = created.session.conn
-    for table in ("device_keys", "sync_keys", "devices"):
+    for table in ("device_keys", "sync_keys", "devices", "sync_pushed"):  # schema 4 and 5
         conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 3")
     created.session.lock()
     upgraded = vault.unlock(vault_dir, PASSPHRASE)
-    assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
     assert len(bytes(sync_state.identity(upgraded.conn).signing_key)) == 32
     assert list((vault_dir / "backups").glob("hrdesk-schema3-*.db"))
     upgraded.lock()

@@ -183,11 +183,21 @@ def _make_device_keys(conn) -> None:
     )
 
 
+_V5 = (
+    # How far this device has pushed its own op-log to the shared place: the number and
+    # digest of its last file (the next names it as ``prev``), and the last commit sent.
+    """CREATE TABLE sync_pushed (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        file_seq INTEGER NOT NULL, file_digest TEXT NOT NULL,
+        commit_seq INTEGER NOT NULL, commit_hash TEXT NOT NULL)""",
+)
+
 STEPS: tuple[Step, ...] = (
     Step(1, "initial schema", _V1),
     Step(2, "support services, providers, follow-ups, evidence and custody", _V2),
     Step(3, "case-list sort indexes and drafts kept across a lock", _V3),
     Step(4, "device keys, sync keys and the device list for sync", _V4, _make_device_keys),
+    Step(5, "how far this device has pushed its changes", _V5),
 )
 LATEST = STEPS[-1].version
 

@@ -104,3 +104,29 @@ def devices(conn: Connection) -> list[dict]:
         "SELECT device_id, label, added_at, revoked_at FROM devices ORDER BY added_at, device_id"
     ).fetchall()
     return [{"device_id": r[0], "label": r[1], "added_at": r[2], "revoked_at": r[3]} for r in rows]
+
+
+@dataclass(frozen=True)
+class Pushed:
+    file_seq: int
+    file_digest: str
+    commit_seq: int
+    commit_hash: str
+
+
+def pushed(conn: Connection) -> Pushed:
+    row = conn.execute(
+        "SELECT file_seq, file_digest, commit_seq, commit_hash FROM sync_pushed"
+    ).fetchone()
+    return Pushed(*row) if row else Pushed(0, "0" * 64, 0, "0" * 64)
+
+
+def set_pushed(conn: Connection, state: Pushed) -> None:
+    _write(
+        conn,
+        "INSERT INTO sync_pushed (singleton, file_seq, file_digest, commit_seq, commit_hash) "
+        "VALUES (1, ?, ?, ?, ?) ON CONFLICT (singleton) DO UPDATE SET "
+        "file_seq = excluded.file_seq, file_digest = excluded.file_digest, "
+        "commit_seq = excluded.commit_seq, commit_hash = excluded.commit_hash",
+        (state.file_seq, state.file_digest, state.commit_seq, state.commit_hash),
+    )
