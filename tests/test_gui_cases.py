@@ -241,3 +241,21 @@ def test_link_a_person_from_another_case(unlocked_app, qtbot):
     qtbot.waitUntil(lambda: view.dialog is None)
     wait_idle(qtbot, app)
     assert [(p["name"], p["role"]) for p in view.case["people"]] == [("Hassan Ali", "witness")]
+
+
+def test_hidden_lists_do_not_requery_after_each_save_but_catch_up_when_shown(unlocked_app, qtbot):
+    app = unlocked_app
+    keyboard_intake(qtbot, app, "A case edited with the list hidden")
+    cases = app.window.workspace.cases
+    model = cases.list_page.model
+    asked_before = model._token
+    view = cases.view
+    for title in ("Edit one", "Edit two", "Edit three"):
+        view.overview.fields["title"].setText(title)
+        view.save()
+        wait_idle(qtbot, app)
+    assert model._token == asked_before  # three saves, no query for the hidden list
+    cases.show_list()
+    wait_idle(qtbot, app)
+    assert model._token == asked_before + 1  # one, on showing it
+    assert model.row_data(0)["title"] == "Edit three"

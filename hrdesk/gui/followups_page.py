@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 from hrdesk.gui.client import VaultClient
 from hrdesk.gui.record_table import RecordTable
 from hrdesk.gui.records_model import Column
+from hrdesk.gui.refresh import RefreshWhenVisible
 from hrdesk.i18n import _
 from hrdesk.i18n.formatting import format_date
 from hrdesk.services import cases, support, users
@@ -54,7 +55,7 @@ class FollowupsPage(QWidget):
         self.window_choice.currentIndexChanged.connect(self.refresh)
         self.assignee.currentIndexChanged.connect(self.refresh)
         self.table.activated.connect(self._open)
-        client.changed.connect(self.refresh)
+        client.changed.connect(RefreshWhenVisible(self, self.refresh).request)
 
     def start(self) -> None:
         self.client.call(users.list_users, done=self._users)

@@ -11,6 +11,7 @@ from hrdesk.gui.client import VaultClient
 from hrdesk.gui.record_dialog import RecordDialog
 from hrdesk.gui.record_table import RecordTable
 from hrdesk.gui.records_model import Column
+from hrdesk.gui.refresh import RefreshWhenVisible
 from hrdesk.gui.widgets import VocabChecklist
 from hrdesk.i18n import _
 from hrdesk.services import support
@@ -68,7 +69,7 @@ class ProvidersPage(QWidget):
         self.table.finish_buttons()
         QVBoxLayout(self).addWidget(self.table)
         self.dialog: ProviderDialog | None = None
-        client.changed.connect(self.refresh)
+        client.changed.connect(RefreshWhenVisible(self, self.refresh).request)
 
     def start(self) -> None:
         self.refresh()

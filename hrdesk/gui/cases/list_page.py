@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from hrdesk.gui.cases.filter_bar import FilterBar
 from hrdesk.gui.cases.list_model import CASE_ID_ROLE, COLUMNS, CaseListModel
 from hrdesk.gui.client import VaultClient
+from hrdesk.gui.refresh import RefreshWhenVisible
 from hrdesk.i18n import _, ngettext
 from hrdesk.i18n.formatting import format_number
 from hrdesk.services import users
@@ -81,7 +82,7 @@ class CaseListPage(QWidget):
         self.dossier_dialog = None  # the export dialog, once opened
         self.model.counted.connect(self._show_count)
         self.model.failed.connect(self.status_line.setText)
-        client.changed.connect(self.model.refresh)
+        client.changed.connect(RefreshWhenVisible(self, self.model.refresh).request)
 
     def start(self) -> None:
         """Called once the vault is open: first rows, and the caseworkers for the filter."""
