@@ -42,6 +42,7 @@ from hrdesk.i18n.direction import is_right_to_left
 from hrdesk.i18n.formatting import format_date, format_number, locale_for
 
 MARGIN = 18 * mm
+WIDTH = A4[0] - 2 * MARGIN  # of the text frame
 BODY_FONT = "NotoSans"
 
 
@@ -143,9 +144,8 @@ class _Writer:
         return table
 
     def pairs(self, pairs: list[tuple[str, Any]]) -> Table:
-        width = A4[0] - 2 * MARGIN
         rows = [[self.p(k, self.small, bold=True), self.p(v, self.small)] for k, v in pairs if v]
-        return self.table(rows, [width * 0.3, width * 0.7], header=False)
+        return self.table(rows, [WIDTH * 0.3, WIDTH * 0.7], header=False)
 
     # -- sections ----------------------------------------------------------------------
 
@@ -219,7 +219,6 @@ class _Writer:
 
     def people(self) -> list:
         t = self.t
-        width = A4[0] - 2 * MARGIN
         rows: list[list[Any]] = [
             [t._("Name"), t._("Role"), t._("Details"), t._("Consent to share")]
         ]
@@ -246,7 +245,7 @@ class _Writer:
             )
         return [
             self.heading(t._("People and their roles")),
-            self.table(rows, [width * 0.3, width * 0.18, width * 0.37, width * 0.15]),
+            self.table(rows, [WIDTH * 0.3, WIDTH * 0.18, WIDTH * 0.37, WIDTH * 0.15]),
         ]
 
     def incidents(self) -> list:
@@ -290,7 +289,6 @@ class _Writer:
             if self.c.profile == "un-submission":
                 return [self.heading(title), self.p(t._("None recorded."))]
             return []
-        width = A4[0] - 2 * MARGIN
         rows: list[list[Any]] = [
             [
                 t._("Service"),
@@ -318,13 +316,12 @@ class _Writer:
                 ]
             )
         shares = [0.16, 0.16, 0.17, 0.13, 0.2, 0.18]
-        return [self.heading(title), self.table(rows, [width * s for s in shares])]
+        return [self.heading(title), self.table(rows, [WIDTH * s for s in shares])]
 
     def followups(self) -> list:
         t = self.t
         if not self.c.followups:
             return []
-        width = A4[0] - 2 * MARGIN
         rows: list[list[Any]] = [[t._("Due"), t._("What"), t._("Assigned to"), t._("Done")]]
         for followup in self.c.followups:
             rows.append(
@@ -337,7 +334,7 @@ class _Writer:
             )
         return [
             self.heading(t._("Follow-ups")),
-            self.table(rows, [width * 0.18, width * 0.5, width * 0.17, width * 0.15]),
+            self.table(rows, [WIDTH * 0.18, WIDTH * 0.5, WIDTH * 0.17, WIDTH * 0.15]),
         ]
 
     def notes(self) -> list:
@@ -358,7 +355,6 @@ class _Writer:
         t = self.t
         if not self.c.evidence:
             return []
-        width = A4[0] - 2 * MARGIN
         story = [self.heading(t._("Evidence"))]
         for item in self.c.evidence:
             custody = "; ".join(
@@ -382,7 +378,6 @@ class _Writer:
                 ),
                 Spacer(1, 3 * mm),
             ]
-        del width
         return story
 
     def _custody_action(self, action: str) -> str:
@@ -398,7 +393,6 @@ class _Writer:
         t = self.t
         if not self.c.history:
             return []
-        width = A4[0] - 2 * MARGIN
         rows: list[list[Any]] = [
             [t._("Who"), t._("Record"), t._("Field"), t._("Before"), t._("After")]
         ]
@@ -418,7 +412,7 @@ class _Writer:
                 ]
             )
         shares = [0.14, 0.14, 0.16, 0.28, 0.28]
-        return [self.heading(t._("History")), self.table(rows, [width * s for s in shares])]
+        return [self.heading(t._("History")), self.table(rows, [WIDTH * s for s in shares])]
 
     def redaction_log(self) -> list:
         t = self.t
@@ -426,7 +420,6 @@ class _Writer:
         if not self.c.log:
             story.append(self.p(t._("Nothing was withheld or replaced in this dossier.")))
             return story
-        width = A4[0] - 2 * MARGIN
         actions = {
             "withheld": t._("withheld"),
             "pseudonymized": t._("shown under a pseudonym"),
@@ -448,7 +441,7 @@ class _Writer:
                     count=format_number(count, self.locale)
                 )
             rows.append([subject, actions.get(entry.action, entry.action), t._(entry.reason)])
-        return [*story, self.table(rows, [width * 0.3, width * 0.2, width * 0.5])]
+        return [*story, self.table(rows, [WIDTH * 0.3, WIDTH * 0.2, WIDTH * 0.5])]
 
     def story(self) -> list:
         story = self.cover() + self.contents() + self.summary()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from hrdesk.core.errors import ValidationError
-from hrdesk.dossier.profiles import PROFILE_NAMES, PROFILES
 from hrdesk.gui.client import VaultClient
 from hrdesk.gui.errors import message_for
 from hrdesk.gui.progress import run_with_progress
@@ -58,9 +57,9 @@ class DossierDialog(QDialog):
         self.form = Form(self)
         add = self.form.add
         self.profile = add("profile", _("&Profile"), QComboBox(self))
-        for profile in PROFILES:
-            self.profile.addItem(_(PROFILE_NAMES[profile]), profile)
-        self.profile.setCurrentIndex(PROFILES.index("legal"))
+        for profile in dossiers.PROFILES:
+            self.profile.addItem(_(dossiers.PROFILE_NAMES[profile]), profile)
+        self.profile.setCurrentIndex(dossiers.PROFILES.index("legal"))
         self.explain = QLineEdit(self)
         self.explain.setReadOnly(True)
         self.form.layout_.addRow("", self.explain)

@@ -88,7 +88,6 @@ class Workspace(QWidget):
         self.cases.list_page.model.clear()
         self.cases.list_page.search.clear()
         self.cases.view.discard()
-        self.cases.intake.reset()
         self.cases.intake.set_values({})
         for table in (self.followups.table, self.people.table, self.providers.table):
             table.set_records([])

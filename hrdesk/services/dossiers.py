@@ -14,12 +14,11 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hrdesk.core import vocab
-from hrdesk.core.errors import HrdeskError, ValidationError
+from hrdesk.core.errors import ValidationError
 from hrdesk.dossier import protect
-from hrdesk.dossier.profiles import PROFILES, build_content
+from hrdesk.dossier.profiles import PROFILE_NAMES, PROFILES, build_content
 from hrdesk.dossier.render import Meta, render
 from hrdesk.i18n import Translator, _
 from hrdesk.services import cases
@@ -30,6 +29,7 @@ from hrdesk.store.queries import CaseFilter
 from hrdesk.store.vault import Session, vault_meta
 
 MIN_PASSWORD = 8
+__all__ = ["PROFILES", "PROFILE_NAMES", "export_dossier", "export_dossiers"]
 
 
 @dataclass(frozen=True)
@@ -146,10 +146,3 @@ def _write_manifest(out_dir: Path, done: list[Exported]) -> None:
     for item in done:
         writer.writerow([item.path.name, item.ref, item.sha256])
     write_atomic(out_dir / "manifest.csv", text.getvalue().encode("utf-8"))
-
-
-def describe(exported: list[Exported]) -> list[dict[str, Any]]:
-    return [{"case": e.ref, "file": str(e.path), "sha256": e.sha256} for e in exported]
-
-
-__all__ = ["HrdeskError", "export_dossier", "export_dossiers"]

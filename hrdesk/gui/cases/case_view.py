@@ -82,6 +82,7 @@ class CaseView(QWidget):
             (self.history, _("&History")),
         ):
             self.tabs.addTab(widget, label)
+        self.pages = tuple(self.tabs.widget(i) for i in range(self.tabs.count()))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
@@ -137,16 +138,7 @@ class CaseView(QWidget):
             return
         self._case = case
         self.heading.setText(_("{ref} — {title}").format(ref=case["ref"], title=case["title"]))
-        for tab in (
-            self.overview,
-            self.people,
-            self.incidents,
-            self.services,
-            self.followups,
-            self.notes,
-            self.evidence,
-            self.history,
-        ):
+        for tab in self.pages:
             tab.show_case(case)
         if self._pending is not None:
             draft, self._pending = self._pending, None
