@@ -140,9 +140,7 @@ def test_password_protected_dossier_is_aes256_and_opens_only_with_the_password(
     qpdf_ok(out, "s3cret-pass")
     reader = PdfReader(str(out))
     assert reader.is_encrypted and reader.decrypt("s3cret-pass")
-    assert CANARY_NAME in " ".join((reader.pages[1].extract_text() or "").split()) or any(
-        CANARY_NAME in (page.extract_text() or "") for page in reader.pages
-    )
+    assert any(CANARY_NAME in (page.extract_text() or "") for page in reader.pages)
     # No unencrypted copy was left next to it.
     assert sorted(p.name for p in out.parent.iterdir()) == ["locked.pdf"]
 

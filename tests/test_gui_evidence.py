@@ -82,7 +82,9 @@ def test_dropped_files_are_encrypted_in_and_previewed_from_memory(unlocked_app, 
             assert CANARY.encode() not in path.read_bytes(), path
 
 
-def test_adding_a_file_shows_progress_and_cancel_keeps_nothing(unlocked_app, qtbot, tmp_path):
+def test_adding_a_file_shows_progress_and_cancel_keeps_nothing(
+    unlocked_app, qtbot, tmp_path, monkeypatch
+):
     from hrdesk.gui.worker import Progress
 
     app = unlocked_app
@@ -116,23 +118,17 @@ def test_adding_a_file_shows_progress_and_cancel_keeps_nothing(unlocked_app, qtb
     assert sorted(p.name for p in (app.client.path / "attachments").iterdir()) == blobs_before
     assert len(tab.table.model.records) == 1
 
-    dialog = None
-
-    def grab_dialog(*args, **kwargs):
-        nonlocal dialog
-        dialog = original(*args, **kwargs)
-        return dialog
-
+    # Through the tab, as a user adds a file: a progress dialog that closes when done.
     from hrdesk.gui.cases import evidence_tab
 
+    dialogs = []
     original = evidence_tab.run_with_progress
-    evidence_tab.run_with_progress = grab_dialog
-    try:
-        tab.add_files([big])
-    finally:
-        evidence_tab.run_with_progress = original
+    monkeypatch.setattr(
+        evidence_tab, "run_with_progress", lambda *a, **k: dialogs.append(original(*a, **k))
+    )
+    tab.add_files([big])
     wait_idle(qtbot, app)
-    assert dialog is not None and not dialog.isVisible()
+    assert len(dialogs) == 1 and not dialogs[0].isVisible()
     assert [r["filename"] for r in tab.table.model.records] == ["video.bin", "video.bin"]
 
 

@@ -75,12 +75,20 @@ def test_lock_keeps_unsaved_work_as_a_draft_and_unlock_restores_it(unlocked_app,
     assert view.dialog is not None and view.dialog.name.text() == "Person being added"
     view.dialog.reject()
 
-    # The draft is handed back once: a second lock/unlock without edits brings nothing back.
-    view.overview.restore({"title": "Stored title"} | view.overview._stored)
+    # The draft is handed back once: discard the edits, lock and unlock again, and the
+    # user is back on the case with nothing unsaved resurrected.
+    view.overview.saved()  # discard: the form shows what is stored again
+    view.overview.show_case(view.case)
     view.notes.composer.clear()
+    assert not view.dirty
     app.window.lock()
     unlock(qtbot, app, PASSPHRASE)
-    assert app.window.workspace.cases.view.case_id == case_id  # still where the user was
+    qtbot.waitUntil(lambda: app.window.workspace.cases.view.case_id == case_id)
+    wait_idle(qtbot, app)
+    view = app.window.workspace.cases.view
+    assert view.overview.fields["title"].text() == "Stored title"
+    assert not view.overview.dirty and view.notes.composer.toPlainText() == ""
+    assert view.dialog is None
 
 
 def test_hide_now_locks_and_minimizes(unlocked_app, qtbot):
