@@ -7,6 +7,7 @@ installed wheel or a bundled app carries the compiled catalogs.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from setuptools import setup
@@ -16,18 +17,11 @@ from setuptools.command.build_py import build_py
 class BuildWithCatalogs(build_py):
     def run(self) -> None:
         super().run()
-        from babel.messages.mofile import write_mo
-        from babel.messages.pofile import read_po
+        root = Path(__file__).resolve().parent
+        sys.path.insert(0, str(root))  # the compiler is the app's own (needs only babel)
+        from hrdesk.i18n.catalogs import compile_tree
 
-        source = Path(__file__).resolve().parent / "translations"
-        for po in sorted(source.glob("*/LC_MESSAGES/hrdesk.po")):
-            target = Path(self.build_lib) / "hrdesk" / "locale" / po.relative_to(source)
-            target = target.with_suffix(".mo")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with po.open("rb") as handle:
-                catalog = read_po(handle)
-            with target.open("wb") as out:
-                write_mo(out, catalog, use_fuzzy=False)
+        compile_tree(root / "translations", Path(self.build_lib) / "hrdesk" / "locale")
 
 
 setup(cmdclass={"build_py": BuildWithCatalogs})

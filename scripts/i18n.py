@@ -77,19 +77,11 @@ def init(language: str) -> None:
 
 
 def compile_all() -> None:
-    pybabel(
-        "compile",
-        "-D",
-        "hrdesk",
-        "-d",
-        str(ROOT / "translations"),
-        "--statistics",
-    )
-    # The compiled catalogs go inside the package, where an installed app finds them.
-    for mo in (ROOT / "translations").glob("*/LC_MESSAGES/hrdesk.mo"):
-        target = ROOT / "hrdesk" / "locale" / mo.relative_to(ROOT / "translations")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        mo.replace(target)
+    """Into hrdesk/locale, where an installed app finds them (the build does the same)."""
+    from hrdesk.i18n.catalogs import compile_tree
+
+    for mo in compile_tree(ROOT / "translations", ROOT / "hrdesk" / "locale"):
+        print(mo.relative_to(ROOT))
 
 
 def main(argv: list[str]) -> int:

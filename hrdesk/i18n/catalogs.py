@@ -59,6 +59,18 @@ def compile_po(path: Path) -> bytes:
     return out.getvalue()
 
 
+def compile_tree(source: Path, target: Path) -> list[Path]:
+    """Every ``<lang>/LC_MESSAGES/hrdesk.po`` under ``source`` as ``.mo`` under ``target``
+    (the build does this; the app does the same in memory for a source checkout)."""
+    written = []
+    for po in sorted(Path(source).glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        mo = (Path(target) / po.relative_to(source)).with_suffix(".mo")
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        mo.write_bytes(compile_po(po))
+        written.append(mo)
+    return written
+
+
 def load(code: str) -> gettext.GNUTranslations | None:
     found = find(code)
     if found is None:
