@@ -33,9 +33,9 @@ def push(session: Session, transport: Transport) -> int:
     """Send every commit not yet pushed; returns how many files were written."""
     conn = session.conn
     epoch = sync_state.current_epoch(conn)
-    if epoch is None:
+    key = None if epoch is None else sync_state.sync_key(conn, epoch)
+    if key is None:
         raise SyncNotSetUp(_("Sync is not set up for this vault."))
-    key = sync_state.sync_key(conn, epoch) or b""
     me = sync_state.identity(conn)
     vault_id = vault_meta(session)["vault_id"]
     state = sync_state.pushed(conn)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from hrdesk.core import vocab
 from hrdesk.gui.client import VaultClient
+from hrdesk.gui.errors import message_for
 from hrdesk.i18n import _
 from hrdesk.i18n.formatting import format_date
 from hrdesk.services import cases
@@ -142,8 +143,6 @@ class CaseListModel(QAbstractTableModel):
         self.endResetModel()
 
     def _failed(self, error: BaseException) -> None:
-        from hrdesk.gui.errors import message_for
-
         self.failed.emit(message_for(error))
 
     def _searched(self, token: int, rows: list[dict[str, Any]]) -> None:
