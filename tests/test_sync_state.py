@@ -61,7 +61,12 @@ def test_devices_are_trusted_until_revoked(session):
 
 def test_a_schema_3_vault_gets_device_keys_when_upgraded(created, vault_dir):
     conn = created.session.conn
-    for table in ("device_keys", "sync_keys", "devices", "sync_pushed"):  # schema 4 and 5
+    # Undo schemas 6, 5 and 4.
+    for table in ("sync_pulled", "sync_config", "conflicts", "sync_pushed"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("DROP INDEX users_name")
+    conn.execute("CREATE UNIQUE INDEX users_name ON users (name) WHERE deleted = 0")
+    for table in ("device_keys", "sync_keys", "devices"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 3")
     created.session.lock()

@@ -8,6 +8,7 @@ time order (``0001763971200000.00000``).
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,3 +55,9 @@ class HybridClock:
         """Move past a timestamp received from another device."""
         if remote > self._last:
             self._last = remote
+
+
+def iso_time(hlc: str) -> str:
+    """The wall-clock part of an encoded timestamp, as ISO 8601 UTC to the second."""
+    wall_ms = Timestamp.decode(hlc).wall_ms
+    return dt.datetime.fromtimestamp(wall_ms / 1000, dt.UTC).isoformat(timespec="seconds")

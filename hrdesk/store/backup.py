@@ -164,6 +164,8 @@ def become_new_device(session: Session) -> None:
         "UPDATE device_keys SET sign_seed = ?, box_secret = ?",
         (secrets.token_bytes(32), secrets.token_bytes(32)),
     )
+    # The new device has pushed nothing yet; it must be enrolled again to sync.
+    conn.execute("DELETE FROM sync_pushed")
     conn.execute("COMMIT")
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlcipher3
@@ -60,3 +62,15 @@ def checkpoint(conn: Connection, truncate: bool = False) -> None:
     """Copy committed pages from the WAL into the database file (no data at risk either way)."""
     mode = "TRUNCATE" if truncate else "PASSIVE"
     conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchall()
+
+
+@contextmanager
+def transaction(conn: Connection) -> Iterator[Connection]:
+    """One write transaction: committed when the block ends, rolled back if it raises."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

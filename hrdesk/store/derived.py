@@ -66,7 +66,11 @@ def refresh_case(conn: Connection, case_id: str, now: str) -> None:
     if row is None:
         return
     num, title, summary, region, locality, tags, assigned, deleted = row
-    conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (now, case_id))
+    # The latest change wins whatever order changes arrived in (sync applies older ones late).
+    conn.execute(
+        "UPDATE cases SET updated_at = max(coalesce(updated_at, ''), ?) WHERE id = ?",
+        (now, case_id),
+    )
     conn.execute("DELETE FROM case_terms WHERE case_id = ?", (case_id,))
     conn.execute("DELETE FROM case_search WHERE rowid = ?", (num,))
     if deleted:

@@ -12,21 +12,16 @@ import datetime as dt
 import json
 from typing import Any
 
-from hrdesk.store.connection import Connection
+from hrdesk.store.connection import Connection, transaction
 
 
 def save(conn: Connection, key: str, value: Any) -> None:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         conn.execute(
             "INSERT INTO drafts (key, value, saved_at) VALUES (?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value, saved_at = excluded.saved_at",
             (key, json.dumps(value), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
         )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def take(conn: Connection, key: str) -> Any | None:
@@ -34,11 +29,6 @@ def take(conn: Connection, key: str) -> Any | None:
     row = conn.execute("SELECT value FROM drafts WHERE key = ?", (key,)).fetchone()
     if row is None:
         return None
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         conn.execute("DELETE FROM drafts WHERE key = ?", (key,))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return json.loads(row[0])

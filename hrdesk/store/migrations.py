@@ -192,12 +192,38 @@ _V5 = (
         commit_seq INTEGER NOT NULL, commit_hash TEXT NOT NULL)""",
 )
 
+_V6 = (
+    # Which devices may publish device lists and rotate keys.
+    "ALTER TABLE devices ADD COLUMN admin INTEGER NOT NULL DEFAULT 0",
+    # How far each other device's files were applied here (per device, like sync_pushed).
+    """CREATE TABLE sync_pulled (
+        device_id TEXT PRIMARY KEY, file_seq INTEGER NOT NULL, file_digest TEXT NOT NULL,
+        commit_seq INTEGER NOT NULL, commit_hash TEXT NOT NULL)""",
+    # The shared place (its address and credentials stay inside the encrypted vault), the
+    # device list version accepted, and the outcome of the last sync.
+    """CREATE TABLE sync_config (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        remote TEXT, options TEXT NOT NULL DEFAULT '{}',
+        list_version INTEGER NOT NULL DEFAULT 0, list_digest TEXT NOT NULL DEFAULT '',
+        last_sync TEXT, last_error TEXT)""",
+    # Fields with several concurrent values (op-log heads), and deletes that crossed an
+    # edit: derived from the op-log, kept so that lists can show a badge cheaply.
+    """CREATE TABLE conflicts (
+        entity_id TEXT NOT NULL, field TEXT NOT NULL, entity TEXT NOT NULL, case_id TEXT,
+        PRIMARY KEY (entity_id, field)) WITHOUT ROWID""",
+    "CREATE INDEX conflicts_case ON conflicts (case_id)",
+    # Two devices may each have a user of the same name (one person, two laptops).
+    "DROP INDEX users_name",
+    "CREATE INDEX users_name ON users (name)",
+)
+
 STEPS: tuple[Step, ...] = (
     Step(1, "initial schema", _V1),
     Step(2, "support services, providers, follow-ups, evidence and custody", _V2),
     Step(3, "case-list sort indexes and drafts kept across a lock", _V3),
     Step(4, "device keys, sync keys and the device list for sync", _V4, _make_device_keys),
     Step(5, "how far this device has pushed its changes", _V5),
+    Step(6, "pulling other devices' changes, sync settings and conflicts", _V6),
 )
 LATEST = STEPS[-1].version
 

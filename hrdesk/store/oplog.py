@@ -101,6 +101,11 @@ def field_ops(conn: Connection, entity_id: str, field: str) -> list[Op]:
     return [_op(row) for row in rows]
 
 
+def entity_ops(conn: Connection, entity_id: str) -> list[Op]:
+    """Every operation on one record (through the ops_field index)."""
+    return [_op(row) for row in conn.execute(f"{_OP_SELECT} WHERE o.entity_id = ?", (entity_id,))]
+
+
 def ops_of(conn: Connection, entity_ids: set[str]) -> list[Op]:
     """Every operation on these records, in causal order (HLC, then device)."""
     placeholders = ", ".join("?" * len(entity_ids))

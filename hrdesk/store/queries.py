@@ -386,10 +386,15 @@ def case_history(conn: Connection, case_id: str) -> list[dict[str, Any]]:
         }
     names = user_names(conn)
     ops = oplog.ops_of(conn, ids)
-    values = {op.op_id: op.value for op in ops}
+    values = {op.op_id: (op.field, op.value) for op in ops}
     history = []
     for op in ops:
-        previous = [json.loads(values[s]) for s in json.loads(op.seen) if s in values]
+        # A delete also lists the other fields' heads it saw; the old value is its field's.
+        previous = [
+            json.loads(values[s][1])
+            for s in json.loads(op.seen)
+            if s in values and values[s][0] == op.field
+        ]
         history.append(
             {
                 "op_id": op.op_id,

@@ -22,12 +22,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from hrdesk.core.hlc import HybridClock, Timestamp
+from hrdesk.core.hlc import HybridClock, Timestamp, iso_time
 from hrdesk.core.ids import case_reference
-from hrdesk.store import derived
+from hrdesk.store import derived, merge, remote_apply
 from hrdesk.store.connection import Connection, checkpoint
 from hrdesk.store.entities import ENTITIES
-from hrdesk.store.oplog import Commit, CommitHasher, canonical, field_ops, heads
+from hrdesk.store.oplog import (
+    Commit,
+    CommitHasher,
+    Op,
+    canonical,
+    entity_ops,
+    field_ops,
+    heads,
+    newest,
+)
+from hrdesk.store.sync_state import Progress
 
 # About 30-60 MB of WAL: bounds its growth during bulk work such as demo data or imports.
 CHECKPOINT_OPS = 50_000
@@ -91,12 +101,22 @@ class Batch:
         self._state.next_case_number += 1
         return case_reference(opened_on.year, self._state.device_tag, number)
 
-    def put(self, entity: str, entity_id: str, values: dict[str, Any], new: bool = False) -> int:
+    def put(
+        self,
+        entity: str,
+        entity_id: str,
+        values: dict[str, Any],
+        new: bool = False,
+        resolve: bool = False,
+    ) -> int:
         """Set fields of one record; returns how many operations were written.
 
         ``new=True`` promises the record does not exist yet: no lookups, and absent
         (None or empty) values are not logged, since absent is a new record's state.
-        Fields whose value does not change write nothing.
+        Fields whose value does not change write nothing. A field in conflict (several
+        heads, after a sync) is not settled by writing back the value it displays, as
+        a form saved for another field would: only a different value, or
+        ``resolve=True`` (the user chose), writes an operation that supersedes them all.
         """
         spec = ENTITIES[entity]
         columns: dict[str, Any] = {}
@@ -110,9 +130,14 @@ class Batch:
             seen: list[str] = []
             if not new:
                 current = heads(field_ops(self._conn, entity_id, name))
-                if len(current) == 1 and current[0].value == encoded:
+                if current and not resolve and newest(current).value == encoded:
                     continue
-                seen = sorted(op.op_id for op in current)
+                seen = [op.op_id for op in current]
+                if name == merge.DELETED:
+                    seen += self._other_heads(entity_id)
+                seen.sort()
+                if len(current) > 1 or name == merge.DELETED:
+                    merge.clear_conflict(self._conn, entity_id, name)
             rows.append(self._append(entity, entity_id, name, encoded, canonical(seen)))
             columns[name] = spec.column_value(name, value)
         if not columns:
@@ -125,12 +150,21 @@ class Batch:
         if new:
             commit = self._commit
             assert commit is not None
-            derived_values = {"user": commit.user_id, "time": _iso(commit.hlc)}
+            derived_values = {"user": commit.user_id, "time": iso_time(commit.hlc)}
             columns |= {column: derived_values[source] for column, source in spec.created}
         self._materialize(spec.table, entity_id, columns)
         self.changes.entities.setdefault(entity, set()).add(entity_id)
         self._cases_to_refresh.update(derived.cases_of(self._conn, entity, entity_id, columns))
         return len(rows)
+
+    def _other_heads(self, entity_id: str) -> list[str]:
+        """A delete or restore supersedes the whole record as this device knows it, so
+        that an edit it did not know of can be told apart (merge.py)."""
+        by_field: dict[str, list[Op]] = {}
+        for op in entity_ops(self._conn, entity_id):
+            if op.field != merge.DELETED:
+                by_field.setdefault(op.field, []).append(op)
+        return [op.op_id for ops in by_field.values() for op in heads(ops)]
 
     def touch_case(self, case_id: str) -> None:
         """Ask for a case's derived data to be refreshed (e.g. a person's name changed)."""
@@ -183,18 +217,13 @@ class Batch:
             return  # nothing changed: no commit, counters untouched except references
         digest = self._hasher.hexdigest()  # type: ignore[union-attr]
         self._conn.execute("UPDATE commits SET hash = ? WHERE id = ?", (digest, self._commit_row))
-        now = _iso(commit.hlc)
+        now = iso_time(commit.hlc)
         for case_id in sorted(self._cases_to_refresh):
             derived.refresh_case(self._conn, case_id, now)
         self.changes.case_ids |= self._cases_to_refresh
         self._state.seq = commit.seq
         self._state.hlc = commit.hlc
         self._state.chain_head = digest
-
-
-def _iso(hlc: str) -> str:
-    wall_ms = Timestamp.decode(hlc).wall_ms
-    return dt.datetime.fromtimestamp(wall_ms / 1000, dt.UTC).isoformat(timespec="seconds")
 
 
 class Writer:
@@ -229,6 +258,26 @@ class Writer:
         if self._ops_since_checkpoint >= CHECKPOINT_OPS:
             # A safety valve for long bulk work; interactive use checkpoints when idle.
             self.checkpoint()
+
+    def apply_remote(
+        self,
+        device_id: str,
+        commits: list[tuple[Commit, str, list[tuple[str, str, str, str, str]]]],
+        state: Progress,
+    ) -> Changes:
+        """Apply another device's commits received by sync (remote_apply.py), in one
+        transaction with ``state``, the record of how far its files were applied."""
+        entities, case_ids, added, newest_hlc = remote_apply.apply(
+            self._conn, device_id, commits, state
+        )
+        if newest_hlc is not None:
+            remote = Timestamp.decode(newest_hlc)
+            self._clock.observe(remote)
+            self._state.hlc = max(self._state.hlc, remote.encode())
+        self._ops_since_checkpoint += added
+        if self._ops_since_checkpoint >= CHECKPOINT_OPS:
+            self.checkpoint()
+        return Changes(entities, case_ids, added)
 
     def checkpoint(self) -> None:
         checkpoint(self._conn)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from hrdesk.core.errors import SyncFileRejected
 from hrdesk.i18n import _
+from hrdesk.store.entities import ENTITIES
 from hrdesk.store.oplog import Commit, canonical
 
 OpRow = tuple[str, str, str, str, str]  # entity, entity id, field, value (JSON), seen (JSON)
@@ -68,9 +69,26 @@ def decode(data: bytes, device_id: str, chain_head: str, next_seq: int) -> list[
                     "(some are missing, or it was replayed)."
                 )
             )
-        if any(len(op) != 5 or not all(isinstance(part, str) for part in op) for op in synced.ops):
+        if not all(_well_formed(op) for op in synced.ops):
             raise SyncFileRejected(_("The sync file's contents are damaged."))
         if commit.digest(synced.ops) != synced.hash:
             raise SyncFileRejected(_("A change in the sync file does not match its hash."))
         previous, expected_seq = synced.hash, expected_seq + 1
     return commits
+
+
+def _well_formed(op: tuple) -> bool:
+    """Five strings naming a known record kind and field, a JSON value and a JSON list of
+    operation ids: what the write path itself would have stored."""
+    if len(op) != 5 or not all(isinstance(part, str) for part in op):
+        return False
+    entity, _entity_id, name, value, seen = op
+    spec = ENTITIES.get(entity)
+    if spec is None or name not in spec.fields:
+        return False
+    try:
+        json.loads(value)
+        listed = json.loads(seen)
+    except ValueError:
+        return False
+    return isinstance(listed, list) and all(isinstance(item, str) for item in listed)

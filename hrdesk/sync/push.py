@@ -14,7 +14,7 @@ from hrdesk.core.errors import HrdeskError
 from hrdesk.i18n import _
 from hrdesk.store import oplog, sync_state
 from hrdesk.store.migrations import LATEST
-from hrdesk.store.vault import Session, vault_meta
+from hrdesk.store.vault import Session
 from hrdesk.sync import envelope, payload
 from hrdesk.sync.transport import Transport
 
@@ -37,7 +37,7 @@ def push(session: Session, transport: Transport) -> int:
     if key is None:
         raise SyncNotSetUp(_("Sync is not set up for this vault."))
     me = sync_state.identity(conn)
-    vault_id = vault_meta(session)["vault_id"]
+    vault_id = sync_state.shared_vault_id(conn)
     state = sync_state.pushed(conn)
     written = 0
     while True:
@@ -70,7 +70,7 @@ def push(session: Session, transport: Transport) -> int:
             )
             commits = payload.decode(body, me.device_id, state.commit_hash, state.commit_seq + 1)
         last = commits[-1]
-        state = sync_state.Pushed(
+        state = sync_state.Progress(
             header.seq, envelope.file_digest(data), last.commit.seq, last.hash
         )
         sync_state.set_pushed(conn, state)

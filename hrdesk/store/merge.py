@@ -1,0 +1,139 @@
+"""Field-level merge: what a record shows, and what is in conflict, from its op-log alone.
+
+Per field, the *heads* are the operations no later operation on that field has
+seen. One head gives the value. Several heads holding different values are a
+conflict: the newest (hybrid clock, then device) is displayed and all are kept
+until someone resolves it, which writes an operation that has seen every head.
+A delete (``deleted`` set true) that did not see an edit made on another device
+is a conflict too, kept on the ``deleted`` field. Clocks only choose what is
+displayed first; nothing here depends on the order operations arrived in, so
+replicas holding the same operations show the same records and conflicts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from hrdesk.core.hlc import iso_time
+from hrdesk.store.connection import Connection
+from hrdesk.store.entities import ENTITIES, Entity
+from hrdesk.store.oplog import Op, entity_ops, heads, newest
+
+DELETED = "deleted"
+
+
+@dataclass
+class Merged:
+    """One record as its operations say it is."""
+
+    entity: str
+    values: dict[str, Any] = field(default_factory=dict)
+    conflicts: set[str] = field(default_factory=set)
+    first: Op | None = None  # the earliest operation: who created the record, and when
+
+
+def merge(ops: list[Op]) -> Merged:
+    """The state of one record from every operation on it (in any order)."""
+    by_field: dict[str, list[Op]] = defaultdict(list)
+    for op in ops:
+        by_field[op.field].append(op)
+    merged = Merged(ops[0].entity, first=min(ops, key=_order))
+    field_heads = {name: heads(field_ops) for name, field_ops in by_field.items()}
+    for name, current in field_heads.items():
+        merged.values[name] = json.loads(newest(current).value)
+        if len({op.value for op in current}) > 1:
+            merged.conflicts.add(name)
+    if merged.values.get(DELETED) and _delete_crossed_an_edit(field_heads):
+        merged.conflicts.add(DELETED)
+    return merged
+
+
+def _order(op: Op) -> tuple[str, str, int]:
+    return (op.hlc, op.device_id, op.idx)
+
+
+def _delete_crossed_an_edit(field_heads: dict[str, list[Op]]) -> bool:
+    return bool(_crossing(field_heads))
+
+
+def crossing_edits(ops: list[Op]) -> list[Op]:
+    """The edits (heads of their field) that a delete of the record did not know of."""
+    by_field: dict[str, list[Op]] = defaultdict(list)
+    for op in ops:
+        by_field[op.field].append(op)
+    return _crossing({name: heads(field_ops) for name, field_ops in by_field.items()})
+
+
+def _crossing(field_heads: dict[str, list[Op]]) -> list[Op]:
+    """A delete lists every head of the record it saw (writer.Batch.put). An edit on
+    another device that is a head of its field and that no delete saw was made
+    without knowing of the delete. Edits from the deleting device itself came
+    before the delete (a deleted record is not edited), so they are never counted."""
+    deletes = [op for op in field_heads.get(DELETED, []) if json.loads(op.value)]
+    known = {op.op_id for op in deletes}
+    for op in deletes:
+        known.update(json.loads(op.seen))
+    devices = {op.device_id for op in deletes}
+    return [
+        op
+        for name, current in sorted(field_heads.items())
+        if name != DELETED
+        for op in current
+        if op.op_id not in known and op.device_id not in devices
+    ]
+
+
+def row_of(spec: Entity, merged: Merged) -> dict[str, Any]:
+    """Every column of the record's table, as the writer would have stored it."""
+    row = {name: None for name in spec.fields}
+    row[DELETED] = 0
+    for name, value in merged.values.items():
+        if name in spec.fields:
+            row[name] = spec.column_value(name, value)
+    first = merged.first
+    if first is not None:
+        created = {"user": first.user_id, "time": iso_time(first.hlc)}
+        for column, source in spec.created:
+            row[column] = created[source]
+    return row
+
+
+def rematerialize(conn: Connection, entity_id: str) -> tuple[Entity, dict[str, Any]] | None:
+    """Rewrite one record's row and its conflicts from the op-log; returns its table
+    spec and columns (None when no operation names it)."""
+    ops = entity_ops(conn, entity_id)
+    if not ops:
+        return None
+    merged = merge(ops)
+    spec = ENTITIES[merged.entity]
+    row = row_of(spec, merged)
+    names = list(row)
+    conn.execute(
+        f"INSERT INTO {spec.table} (id, {', '.join(names)}) "
+        f"VALUES (?, {', '.join('?' * len(names))}) ON CONFLICT (id) DO UPDATE SET "
+        + ", ".join(f"{name} = excluded.{name}" for name in names),
+        (entity_id, *row.values()),
+    )
+    set_conflicts(conn, spec, entity_id, row, merged.conflicts)
+    return spec, row
+
+
+def set_conflicts(
+    conn: Connection, spec: Entity, entity_id: str, row: dict[str, Any], fields: set[str]
+) -> None:
+    conn.execute("DELETE FROM conflicts WHERE entity_id = ?", (entity_id,))
+    if not fields:
+        return
+    case_id = entity_id if spec.name == "case" else row.get("case_id")
+    conn.executemany(
+        "INSERT INTO conflicts (entity_id, field, entity, case_id) VALUES (?, ?, ?, ?)",
+        [(entity_id, name, spec.name, case_id) for name in sorted(fields)],
+    )
+
+
+def clear_conflict(conn: Connection, entity_id: str, name: str) -> None:
+    """A local write saw every head of this field: its conflict is settled."""
+    conn.execute("DELETE FROM conflicts WHERE entity_id = ? AND field = ?", (entity_id, name))
