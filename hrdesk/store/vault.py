@@ -85,6 +85,13 @@ class Session:
             raise VaultLocked(_("The vault is locked."))
         return bytes(self._raw_key)
 
+    def sibling(self) -> Session:
+        """A second session on the same vault, same user, own connection: for long work
+        in a background thread (sync) while this one keeps serving the user. SQLite's
+        WAL lets both read at once; writes take turns, each in short transactions."""
+        conn = connect(self.path / DB_NAME, self.raw_key)
+        return Session(self.path, conn, self.user_id, self.slots, self.raw_key)
+
     def idle(self) -> None:
         """Housekeeping for quiet moments (the GUI calls it when nothing is happening)."""
         self.writer.checkpoint()

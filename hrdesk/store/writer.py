@@ -60,8 +60,10 @@ class DeviceState:
         return cls(*row)
 
     def save(self, conn: Connection) -> None:
+        # max(): another session on the vault (sync) may have moved the clock past ours.
         conn.execute(
-            "UPDATE local_device SET seq = ?, hlc = ?, chain_head = ?, next_case_number = ?",
+            "UPDATE local_device SET seq = ?, hlc = max(hlc, ?), chain_head = ?, "
+            "next_case_number = ?",
             (self.seq, self.hlc, self.chain_head, self.next_case_number),
         )
 
