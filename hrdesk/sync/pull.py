@@ -6,8 +6,14 @@ not revoked device; the vault's key; its name matching its header), follows the
 previous file of its device (``prev`` digest), and its commits continue that
 device's hash chain. Each file is applied in one transaction with the record of
 how far that device has been read, so an interrupted pull resumes at the next
-file and never leaves a half-applied one. A file that fails is reported and the
-device's later files wait (they chain from it); other devices go on.
+file and never leaves a half-applied one.
+
+A file that does not open (damaged, forged, an old file copied under a new name)
+is reported and passed over: it can never be part of the chain, and the device
+that owns the name writes its next file under the next number (push.py). A file
+that opens but names a previous file not applied yet is waited for: the file
+before it has not arrived. Commits that contradict ones already here (a device
+whose history forked) stop that device's pull, reported.
 """
 
 from __future__ import annotations
@@ -37,26 +43,20 @@ class Pulled:
 
 
 def pending_files(transport: Transport, session: Session) -> list[tuple[str, int, str]]:
-    """(device, seq, name) of every file not applied yet, device by device in order."""
+    """(device, seq, name) of every file numbered after the last one applied here,
+    device by device, in order."""
     conn = session.conn
     me = sync_state.identity(conn).device_id
     done = sync_state.pulled_devices(conn)
-    by_device: dict[str, dict[int, str]] = {}
+    pending = []
     for name in transport.list("log"):
         parts = name.split("/")
         if len(parts) != 3 or not parts[2].endswith(".hrd") or not parts[2][:-4].isdigit():
             continue
-        by_device.setdefault(parts[1], {})[int(parts[2][:-4])] = name
-    pending = []
-    for device in sorted(by_device):
-        if device == me:
-            continue
-        files = by_device[device]
-        seq = done.get(device, sync_state.START).file_seq + 1
-        while seq in files:  # a gap waits for the missing file to arrive
-            pending.append((device, seq, files[seq]))
-            seq += 1
-    return pending
+        device, seq = parts[1], int(parts[2][:-4])
+        if device != me and seq > done.get(device, sync_state.START).file_seq:
+            pending.append((device, seq, name))
+    return sorted(pending)
 
 
 def pull(session: Session, transport: Transport, report: Report | None = None) -> Pulled:
@@ -81,10 +81,13 @@ def pull(session: Session, transport: Transport, report: Report | None = None) -
                 LATEST,
                 (device, seq),
             )
-            if header.prev != state.file_digest:
-                raise SyncFileRejected(
-                    _("The sync file does not follow the device's previous file (it was replayed).")
-                )
+        except SyncFileRejected as exc:
+            result.rejected.append((name, str(exc)))
+            continue
+        if header.prev != state.file_digest:
+            blocked.add(device)  # the file before it has not arrived yet
+            continue
+        try:
             commits = payload.decode(body, device, state.commit_hash, state.commit_seq + 1)
             last = commits[-1] if commits else None
             new_state = sync_state.Progress(
