@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hrdesk import __version__, cli_support
+from hrdesk import __version__, cli_support, cli_sync
 from hrdesk.cli_output import print_case, print_history, print_json, print_list
 from hrdesk.core.errors import HrdeskError, ValidationError
 from hrdesk.i18n import _, argparse_strings, ngettext, set_language
@@ -326,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         with _open(args) as session:
             if args.command in cli_support.COMMANDS:
                 return cli_support.COMMANDS[args.command](args, session, _read_json)
+            if args.command in cli_sync.COMMANDS:
+                return cli_sync.COMMANDS[args.command](args, session, _read_json)
             return COMMANDS[args.command](args, session)
     except HrdeskError as err:
         print(_("hrdesk: {message}").format(message=err), file=sys.stderr)

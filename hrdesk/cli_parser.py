@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from hrdesk import cli_support
+from hrdesk import cli_support, cli_sync
 from hrdesk.cli_parser_types import date_argument, json_input, json_output
 from hrdesk.core import vocab
 from hrdesk.i18n import _
@@ -144,6 +144,7 @@ def build(version: str) -> argparse.ArgumentParser:
     unseal.add_argument("output")
 
     cli_support.add_parsers(sub)
+    cli_sync.add_parsers(sub)
 
     demo = sub.add_parser("demo", help=_("fill a vault with synthetic demo cases"))
     demo.add_argument("--cases", type=int, default=200)
