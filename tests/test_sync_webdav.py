@@ -1,0 +1,270 @@
+"""The WebDAV transport against a real WebDAV server (wsgidav on cheroot, in a subprocess).
+
+The server serves a temporary folder with basic auth, so what the transport writes can be
+checked on disk, and stopping the process is a real outage.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hrdesk.sync.transport import TransportError
+from hrdesk.sync.webdav import WebDavTransport
+
+USER = "alice"
+PASSWORD = "Pa55-wörd-never-shown"
+
+# wsgidav evaluates If-None-Match and then writes, as two steps: two PUTs racing for one
+# name both won in 49 of 1000 tries. A create-only PUT is only as atomic as the server
+# makes it, so this server takes its writes one at a time (the rest stays concurrent).
+SERVER = """
+import sys
+import threading
+from cheroot import wsgi
+from wsgidav.wsgidav_app import WsgiDAVApp
+
+root, port, user, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+dav = WsgiDAVApp({
+    "provider_mapping": {"/": root},
+    "simple_dc": {"user_mapping": {"*": {user: {"password": password}}}},
+    "http_authenticator": {"accept_digest": False, "default_to_digest": False},
+    "dir_browser": {"enable": False},
+    "logging": {"enable": False},
+    "verbose": 0,
+})
+writing = threading.Lock()
+
+def app(environ, start_response):
+    if environ["REQUEST_METHOD"] != "PUT":
+        return dav(environ, start_response)
+    with writing:
+        return list(dav(environ, start_response))
+
+wsgi.Server(("127.0.0.1", port), app, numthreads=8).start()
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(root: Path, port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVER, str(root), str(port), USER, PASSWORD],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the WebDAV server exited at start")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            time.sleep(0.02)  # polling interval while the server starts
+    process.kill()
+    raise RuntimeError("the WebDAV server did not start")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    process.kill()
+    process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    root = tmp_path_factory.mktemp("dav")
+    port = free_port()
+    process = start_server(root, port)
+    yield f"http://127.0.0.1:{port}", root
+    stop_server(process)
+
+
+@pytest.fixture
+def folder(server) -> tuple[str, Path]:
+    """A fresh, existing sync folder on the server for each test: (its URL, its disk path)."""
+    url, root = server
+    path = Path(tempfile.mkdtemp(prefix="sync-", dir=root))
+    return f"{url}/{path.name}/", path
+
+
+@pytest.fixture
+def remote(folder) -> WebDavTransport:
+    return WebDavTransport(folder[0], USER, PASSWORD, timeout=5)
+
+
+def test_nested_names_round_trip_and_land_where_expected(remote, folder):
+    files = {
+        "log/dev-a/1.hrd": b"a1",
+        "log/dev-a/2.hrd": b"a2",
+        "log/dev-b/1.hrd": b"b1",
+        "blobs/ab/abcdef.bin": b"blob",
+    }
+    for name, data in files.items():
+        assert remote.put_if_absent(name, data)
+    assert remote.list("") == sorted(files)
+    assert remote.list("log") == ["log/dev-a/1.hrd", "log/dev-a/2.hrd", "log/dev-b/1.hrd"]
+    assert remote.list("log/dev-a") == ["log/dev-a/1.hrd", "log/dev-a/2.hrd"]
+    assert remote.list("nothing-here") == []
+    for name, data in files.items():
+        assert remote.get(name) == data
+        assert (folder[1] / name).read_bytes() == data
+
+
+def test_put_if_absent_never_overwrites(remote):
+    assert remote.put_if_absent("log/dev-a/1.hrd", b"first")
+    assert not remote.put_if_absent("log/dev-a/1.hrd", b"second")
+    assert remote.get("log/dev-a/1.hrd") == b"first"
+
+
+def test_every_byte_value_survives(remote):
+    data = bytes(range(256)) * 4
+    assert remote.put_if_absent("blobs/all-bytes.bin", data)
+    assert remote.get("blobs/all-bytes.bin") == data
+
+
+def test_files_that_sync_never_writes_are_not_listed(remote, folder):
+    assert remote.put_if_absent("log/dev-a/1.hrd", b"x")
+    for stray in [".hrdesk-tmp-1-ab", "1.hrd.ocTransferId42.part", ".~lock.1.hrd#"]:
+        (folder[1] / "log" / "dev-a" / stray).write_bytes(b"partial")
+    (folder[1] / ".Trash" / "log").mkdir(parents=True)
+    (folder[1] / ".Trash" / "log" / "9.hrd").write_bytes(b"deleted")
+    assert remote.list("") == ["log/dev-a/1.hrd"]
+
+
+def test_a_missing_file_is_a_clear_error(remote):
+    with pytest.raises(TransportError, match=r"Cannot read log/dev-a/9\.hrd"):
+        remote.get("log/dev-a/9.hrd")
+
+
+def test_a_missing_sync_folder_is_a_clear_error(server):
+    remote = WebDavTransport(f"{server[0]}/not-created/", USER, PASSWORD, timeout=5)
+    for attempt in (
+        lambda: remote.list(""),
+        lambda: remote.list("log"),
+        lambda: remote.put_if_absent("log/dev-a/1.hrd", b"x"),
+    ):
+        with pytest.raises(TransportError, match="does not exist"):
+            attempt()
+
+
+@pytest.mark.parametrize("name", ["../escape", "log/../../x", "/abs", "log//x", "log/.hidden", ""])
+def test_names_that_could_leave_the_folder_are_refused(remote, folder, name):
+    with pytest.raises(TransportError, match="Not a valid sync file name"):
+        remote.put_if_absent(name, b"x")
+    assert list(folder[1].iterdir()) == []
+
+
+def _all_text(error: BaseException) -> str:
+    """The message, arguments and representation of an error and everything chained to it."""
+    text = []
+    while error is not None:
+        text += [str(error), repr(error), repr(error.args)]
+        error = error.__cause__ or error.__context__
+    return "\n".join(text)
+
+
+@pytest.mark.parametrize("password", ["wrong", None])
+def test_wrong_credentials_are_refused_without_showing_them(folder, password):
+    remote = WebDavTransport(folder[0], USER, password, timeout=5)
+    with pytest.raises(TransportError, match="did not accept the user name and password") as err:
+        remote.list("log")
+    with pytest.raises(TransportError, match="did not accept"):
+        remote.put_if_absent("log/dev-a/1.hrd", b"x")
+    assert not (folder[1] / "log").exists()
+    assert "wrong" not in _all_text(err.value)
+
+
+def test_no_error_message_contains_the_password(folder):
+    port = free_port()  # nothing listens there
+    in_url = WebDavTransport(f"http://{USER}:{PASSWORD}@127.0.0.1:{port}/sync/", timeout=5)
+    given = WebDavTransport(f"http://127.0.0.1:{port}/sync/", USER, PASSWORD, timeout=5)
+    bad = WebDavTransport(folder[0], USER, PASSWORD + "x", timeout=5)
+    for remote in (in_url, given, bad):
+        with pytest.raises(TransportError) as err:
+            remote.put_if_absent("log/dev-a/1.hrd", b"x")
+        assert PASSWORD not in _all_text(err.value)
+        assert "Pa55" not in _all_text(err.value)
+
+
+def test_a_stopped_server_is_a_clear_error_and_a_restarted_one_is_reached_again(tmp_path):
+    port = free_port()
+    process = start_server(tmp_path, port)
+    try:
+        remote = WebDavTransport(f"http://127.0.0.1:{port}/", USER, PASSWORD, timeout=5)
+        assert remote.put_if_absent("log/dev-a/1.hrd", b"kept")  # the connection is open
+        stop_server(process)
+        with pytest.raises(TransportError, match=r"Cannot reach the sync server 127\.0\.0\.1"):
+            remote.list("log")
+        with pytest.raises(TransportError, match="Cannot reach"):
+            remote.get("log/dev-a/1.hrd")
+        process = start_server(tmp_path, port)
+        assert remote.get("log/dev-a/1.hrd") == b"kept"
+    finally:
+        stop_server(process)
+
+
+def test_a_server_that_never_answers_is_a_clear_error():
+    with socket.socket() as silent:  # accepts connections (the kernel does), never replies
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        remote = WebDavTransport(f"http://127.0.0.1:{port}/", USER, PASSWORD, timeout=0.5)
+        with pytest.raises(TransportError, match="did not answer in time"):
+            remote.list("log")
+
+
+def race(devices: list, name: str) -> dict[int, bool]:
+    """Each device writes ``name`` at the same moment; what each put_if_absent returned."""
+    results: dict[int, bool] = {}
+    start = threading.Barrier(len(devices))
+
+    def write(index: int) -> None:
+        start.wait()
+        results[index] = devices[index].put_if_absent(name, f"device {index}".encode())
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(len(devices))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_two_devices_racing_for_one_name_give_one_winner(folder):
+    devices = [WebDavTransport(folder[0], USER, PASSWORD, timeout=5) for _ in range(2)]
+    for seq in range(1, 21):
+        name = f"log/dev-a/{seq}.hrd"
+        results = race(devices, name)
+        assert sorted(results.values()) == [False, True], name
+        winner = next(index for index, won in results.items() if won)
+        assert devices[0].get(name) == f"device {winner}".encode()
+
+
+def test_a_hundred_small_files_go_through_one_connection_quickly(remote, monkeypatch):
+    opened = []
+    real_connect = remote._connect
+    monkeypatch.setattr(remote, "_connect", lambda: opened.append(1) or real_connect())
+    payload = bytes(range(256)) * 8  # 2 KB
+    names = [f"log/dev-a/{seq}.hrd" for seq in range(1, 101)]
+    began = time.perf_counter()
+    for name in names:
+        assert remote.put_if_absent(name, payload)
+    assert remote.list("log") == sorted(names)
+    assert all(remote.get(name) == payload for name in names)
+    elapsed = time.perf_counter() - began
+    assert len(opened) == 1
+    # Measured at about 0.16 s; a 40 ms Nagle/delayed-ACK stall per request would take ~8 s.
+    assert elapsed < 5, elapsed
