@@ -120,7 +120,7 @@ def status(session: Session) -> dict[str, Any]:
     config = sync_state.config(conn)
     pushed = sync_state.pushed(conn)
     me = sync_state.identity(conn)
-    local_seq = conn.execute("SELECT seq FROM local_device").fetchone()[0]
+    local_seq = sync_state.local_seq(conn)
     return {
         "set_up": is_set_up(session),
         **remote.describe(config.remote, config.options),

@@ -40,6 +40,11 @@ def _write(conn: Connection, sql: str, params: tuple) -> None:
         conn.execute(sql, params)
 
 
+def local_seq(conn: Connection) -> int:
+    """How many commits this device has made."""
+    return conn.execute("SELECT seq FROM local_device").fetchone()[0]
+
+
 def current_epoch(conn: Connection) -> int | None:
     row = conn.execute("SELECT max(epoch) FROM sync_keys").fetchone()
     return row[0]
