@@ -9,13 +9,9 @@ signer is also checked on the examples AWS publishes.
 from __future__ import annotations
 
 import hashlib
-import json
 import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 
 import boto3
@@ -24,74 +20,18 @@ import pytest
 from hrdesk.sync import s3
 from hrdesk.sync.s3 import S3Transport
 from hrdesk.sync.transport import TransportError
-
-BUCKET = "hrdesk-sync"
-REGION = "us-east-1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int, *options: str) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port), *options],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("moto_server exited at start")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
-        except OSError:
-            time.sleep(0.05)  # polling interval while the server starts
-    process.kill()
-    raise RuntimeError("moto_server did not start")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    process.kill()
-    process.wait()
-
-
-def set_up(endpoint: str) -> dict[str, str]:
-    """A bucket and an IAM user allowed to use it; then every request must be signed."""
-    admin = {
-        "endpoint_url": endpoint,
-        "region_name": REGION,
-        "aws_access_key_id": "setup",
-        "aws_secret_access_key": "setup",
-    }
-    boto3.client("s3", **admin).create_bucket(Bucket=BUCKET)
-    iam = boto3.client("iam", **admin)
-    iam.create_user(UserName="device")
-    policy = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
-    }
-    iam.put_user_policy(UserName="device", PolicyName="sync", PolicyDocument=json.dumps(policy))
-    key = iam.create_access_key(UserName="device")["AccessKey"]
-    switch_on = urllib.request.Request(
-        f"{endpoint}/moto-api/reset-auth", data=b"0", headers={"Content-Type": "text/plain"}
-    )
-    urllib.request.urlopen(switch_on).close()
-    return {"access_key": key["AccessKeyId"], "secret_key": key["SecretAccessKey"]}
+from tests.servers import BUCKET, REGION, free_port, moto_set_up, start_moto, stop
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[str, dict[str, str]]]:
     port = free_port()
-    process = start_server(port)
+    process = start_moto(port)
     endpoint = f"http://127.0.0.1:{port}"
     try:
-        yield endpoint, set_up(endpoint)
+        yield endpoint, moto_set_up(endpoint)
     finally:
-        stop_server(process)
+        stop(process)
 
 
 _prefixes = iter(range(1_000_000))
@@ -233,7 +173,7 @@ def test_no_error_message_contains_the_secret_key(server):
 def test_a_stopped_server_is_a_clear_error_and_a_restarted_one_is_reached_again():
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
-    process = start_server(port)  # authentication off: any key is taken
+    process = start_moto(port)  # authentication off: any key is taken
     try:
         keys = {"aws_access_key_id": "any", "aws_secret_access_key": "any"}
         boto3.client("s3", endpoint_url=endpoint, region_name=REGION, **keys).create_bucket(
@@ -241,17 +181,17 @@ def test_a_stopped_server_is_a_clear_error_and_a_restarted_one_is_reached_again(
         )
         remote = S3Transport("stopped", endpoint_url=endpoint, access_key="any", secret_key="any")
         assert remote.put_if_absent("log/dev-a/1.hrd", b"x")  # the connection is open
-        stop_server(process)
+        stop(process)
         with pytest.raises(TransportError, match=r"Cannot reach the sync server 127\.0\.0\.1"):
             remote.list("log")
         with pytest.raises(TransportError, match="Cannot reach"):
             remote.get("log/dev-a/1.hrd")
-        process = start_server(port)
+        process = start_moto(port)
         # Reached again, on a new connection; moto kept its buckets in memory only.
         with pytest.raises(TransportError, match="The bucket stopped does not exist"):
             remote.list("log")
     finally:
-        stop_server(process)
+        stop(process)
 
 
 def test_a_server_that_never_answers_is_a_clear_error():
@@ -272,7 +212,7 @@ def test_a_server_that_never_answers_is_a_clear_error():
 
 def test_tls_is_verified_unless_told_otherwise():
     port = free_port()
-    process = start_server(port, "--ssl")  # a certificate of its own making
+    process = start_moto(port, "--ssl")  # a certificate of its own making
     try:
         options = {
             "endpoint_url": f"https://127.0.0.1:{port}",
@@ -284,7 +224,7 @@ def test_tls_is_verified_unless_told_otherwise():
         with pytest.raises(TransportError, match="The bucket nothing does not exist"):
             S3Transport("nothing", verify_tls=False, **options).list("")
     finally:
-        stop_server(process)
+        stop(process)
 
 
 def race(devices: list, name: str) -> dict[int, bool]:

@@ -7,8 +7,6 @@ checked on disk, and stopping the process is a real outage.
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -19,77 +17,18 @@ import pytest
 
 from hrdesk.sync.transport import TransportError
 from hrdesk.sync.webdav import WebDavTransport
-
-USER = "alice"
-PASSWORD = "Pa55-wörd-never-shown"
-
-# wsgidav evaluates If-None-Match and then writes, as two steps: two PUTs racing for one
-# name both won in 49 of 1000 tries. A create-only PUT is only as atomic as the server
-# makes it, so this server takes its writes one at a time (the rest stays concurrent).
-SERVER = """
-import sys
-import threading
-from cheroot import wsgi
-from wsgidav.wsgidav_app import WsgiDAVApp
-
-root, port, user, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-dav = WsgiDAVApp({
-    "provider_mapping": {"/": root},
-    "simple_dc": {"user_mapping": {"*": {user: {"password": password}}}},
-    "http_authenticator": {"accept_digest": False, "default_to_digest": False},
-    "dir_browser": {"enable": False},
-    "logging": {"enable": False},
-    "verbose": 0,
-})
-writing = threading.Lock()
-
-def app(environ, start_response):
-    if environ["REQUEST_METHOD"] != "PUT":
-        return dav(environ, start_response)
-    with writing:
-        return list(dav(environ, start_response))
-
-wsgi.Server(("127.0.0.1", port), app, numthreads=8).start()
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(root: Path, port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(root), str(port), USER, PASSWORD],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the WebDAV server exited at start")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
-        except OSError:
-            time.sleep(0.02)  # polling interval while the server starts
-    process.kill()
-    raise RuntimeError("the WebDAV server did not start")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    process.kill()
-    process.wait()
+from tests.servers import WEBDAV_PASSWORD as PASSWORD
+from tests.servers import WEBDAV_USER as USER
+from tests.servers import free_port, start_webdav, stop
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     root = tmp_path_factory.mktemp("dav")
     port = free_port()
-    process = start_server(root, port)
+    process = start_webdav(root, port)
     yield f"http://127.0.0.1:{port}", root
-    stop_server(process)
+    stop(process)
 
 
 @pytest.fixture
@@ -201,19 +140,19 @@ def test_no_error_message_contains_the_password(folder):
 
 def test_a_stopped_server_is_a_clear_error_and_a_restarted_one_is_reached_again(tmp_path):
     port = free_port()
-    process = start_server(tmp_path, port)
+    process = start_webdav(tmp_path, port)
     try:
         remote = WebDavTransport(f"http://127.0.0.1:{port}/", USER, PASSWORD, timeout=5)
         assert remote.put_if_absent("log/dev-a/1.hrd", b"kept")  # the connection is open
-        stop_server(process)
+        stop(process)
         with pytest.raises(TransportError, match=r"Cannot reach the sync server 127\.0\.0\.1"):
             remote.list("log")
         with pytest.raises(TransportError, match="Cannot reach"):
             remote.get("log/dev-a/1.hrd")
-        process = start_server(tmp_path, port)
+        process = start_webdav(tmp_path, port)
         assert remote.get("log/dev-a/1.hrd") == b"kept"
     finally:
-        stop_server(process)
+        stop(process)
 
 
 def test_a_server_that_never_answers_is_a_clear_error():
