@@ -223,3 +223,42 @@ def test_sync_status_and_an_unreachable_place(pair, tmp_path):
     with pytest.raises(HrdeskError, match="not there"):
         sync.run(a)
     assert "not there" in sync.status(a)["last_error"]
+
+
+def test_evidence_travels_encrypted_once_and_is_fetched_when_opened(pair, tmp_path):
+    from hrdesk.services import evidence
+    from hrdesk.store.blobs import BlobDamaged
+
+    a, b, shared = pair
+    ref = cases.add_case(a, {"title": "With evidence"})["ref"]
+    photo = tmp_path / "photo.jpg"
+    content = (CANARY + " image bytes ").encode() * 5000
+    photo.write_bytes(content)
+    attachment = evidence.attach(a, ref, photo, description="wound")
+    assert sync.run(a).sent_attachments == 1
+    assert sync.run(a).sent_attachments == 0  # uploaded once
+    sync.run(b)
+    (blob_id,) = [p.name for p in (tmp_path / "a" / "attachments").iterdir()]
+    blob = tmp_path / "b" / "attachments" / blob_id
+    assert not blob.exists()  # not fetched until needed
+    assert evidence.read_for_preview(b, attachment["id"]) == content
+    assert blob.exists()
+    for path in shared.rglob("*"):
+        if path.is_file():
+            assert CANARY.encode() not in path.read_bytes()
+    # A damaged copy in the shared place is refused and nothing is kept.
+    blob.unlink()
+    remote_blob = shared / "blobs" / blob_id
+    damaged = bytearray(remote_blob.read_bytes())
+    damaged[-20] ^= 1
+    remote_blob.write_bytes(bytes(damaged))
+    with pytest.raises(BlobDamaged):
+        evidence.read_for_preview(b, attachment["id"])
+    assert not blob.exists()
+    # Deleted on one device: the file is erased on the other at its next sync.
+    remote_blob.unlink()
+    sync.run(b)  # b re-uploads nothing: it has no copy either
+    evidence.delete(a, attachment["id"], "uploaded by mistake")
+    sync.run(a)
+    sync.run(b)
+    assert not blob.exists()

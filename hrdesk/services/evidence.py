@@ -118,6 +118,14 @@ def attach_stream(
     return get(session, attachment_id)
 
 
+def _local(session: Session, row: dict[str, Any]) -> dict[str, Any]:
+    """The row, once its file is on this computer (fetched through sync if needed)."""
+    from hrdesk.services import sync  # sync pulls in the transports; only needed here
+
+    sync.fetch_attachment_if_missing(session, row)
+    return row
+
+
 def _require(session: Session, attachment_id: str) -> dict[str, Any]:
     row = attachment_queries.get_attachment(session.conn, attachment_id)
     if row is None:
@@ -168,7 +176,7 @@ def export(session: Session, attachment_id: str, dest: Path, note: str | None = 
 
     This writes plaintext because the user asked for it; it is logged in custody.
     """
-    row = _require(session, attachment_id)
+    row = _local(session, _require(session, attachment_id))
     dest = Path(dest)
     if dest.exists():
         raise HrdeskError(_("{path} already exists; choose a new file name.").format(path=dest))
@@ -213,6 +221,7 @@ def read_for_preview(session: Session, attachment_id: str, limit: int = PREVIEW_
                 size=format_size(row["size"])
             )
         )
+    _local(session, row)
     data = b"".join(
         blobs.read_blob(_folder(session), row["blob_id"], bytes.fromhex(row["blob_key"]))
     )
@@ -229,6 +238,8 @@ def verify(session: Session, attachment_id: str | None = None) -> list[dict[str,
         if attachment_id
         else attachment_queries.all_attachments(session.conn)
     )
+    for row in rows:
+        _local(session, row)
     results = [
         {
             "id": row["id"],

@@ -17,7 +17,7 @@ from hrdesk.i18n import _
 from hrdesk.services.users import current_user
 from hrdesk.store import conflict_queries, sync_state
 from hrdesk.store.vault import Session
-from hrdesk.sync import devices, enrollment, pull, push, remote
+from hrdesk.sync import attachments, devices, enrollment, pull, push, remote
 from hrdesk.sync.push import SyncNotSetUp
 from hrdesk.sync.transport import Transport
 
@@ -27,6 +27,7 @@ Progress = Callable[[int, int], None]
 @dataclasses.dataclass
 class SyncResult:
     sent_files: int = 0
+    sent_attachments: int = 0
     received_files: int = 0
     received_operations: int = 0
     conflicts: int = 0
@@ -37,6 +38,7 @@ class SyncResult:
     def as_json(self) -> dict[str, Any]:
         return {
             "sent_files": self.sent_files,
+            "sent_attachments": self.sent_attachments,
             "received_files": self.received_files,
             "received_operations": self.received_operations,
             "conflicts": self.conflicts,
@@ -98,7 +100,9 @@ def run(session: Session, progress: Progress | None = None) -> SyncResult:
     try:
         result.problems += devices.refresh(session, transport)
         result.sent_files = push.push(session, transport)
+        result.sent_attachments = attachments.upload(session, transport)
         pulled = pull.pull(session, transport, progress)
+        attachments.erase_deleted(session, pulled.changes.entities.get("attachment", set()))
     except HrdeskError as exc:
         sync_state.record_outcome(conn, str(exc))
         raise
@@ -113,6 +117,13 @@ def run(session: Session, progress: Progress | None = None) -> SyncResult:
     result.conflicts = conflict_queries.count(conn)
     sync_state.record_outcome(conn, "; ".join(result.problems) or None)
     return result
+
+
+def fetch_attachment_if_missing(session: Session, row: dict[str, Any]) -> None:
+    """An attachment recorded on another device: bring its file before it is opened."""
+    if attachments.is_local(session, row["blob_id"]) or not is_set_up(session):
+        return
+    attachments.fetch(session, transport_of(session), row)
 
 
 def status(session: Session) -> dict[str, Any]:

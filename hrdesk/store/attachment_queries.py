@@ -50,6 +50,18 @@ def all_attachments(conn: Connection) -> list[dict[str, Any]]:
     return [_row(row) for row in rows]
 
 
+def deleted_among(conn: Connection, attachment_ids: set[str]) -> list[str]:
+    """The blob ids of those attachments that are deleted."""
+    if not attachment_ids:
+        return []
+    marks = ", ".join("?" * len(attachment_ids))
+    rows = conn.execute(
+        f"SELECT blob_id FROM attachments WHERE deleted = 1 AND id IN ({marks})",
+        tuple(attachment_ids),
+    ).fetchall()
+    return [row[0] for row in rows if row[0]]
+
+
 def custody_of(conn: Connection, attachment_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT action, result, note, by_user, at FROM custody "

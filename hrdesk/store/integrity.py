@@ -44,14 +44,26 @@ def _check_attachments(session: Session) -> list[str]:
     """Every attachment decrypts whole and matches the SHA-256 taken at intake."""
     folder = session.path / "attachments"
     attachments = attachment_queries.all_attachments(session.conn)
+    here = [row for row in attachments if (folder / row["blob_id"]).is_file()]
     failed = [
         row["filename"]
-        for row in attachments
+        for row in here
         if not blobs.verify_blob(
             folder, row["blob_id"], bytes.fromhex(row["blob_key"]), row["sha256"]
         )
     ]
     problems = []
+    absent = len(attachments) - len(here)
+    if absent:
+        problems.append(
+            ngettext(
+                "{count} attachment is not on this computer (recorded on another device and "
+                "not opened here yet, or its file was removed).",
+                "{count} attachments are not on this computer (recorded on another device and "
+                "not opened here yet, or their files were removed).",
+                absent,
+            ).format(count=absent)
+        )
     if failed:
         problems.append(
             ngettext(

@@ -157,21 +157,26 @@ def commit_digests(conn: Connection) -> Iterator[tuple[Commit, str, str, int]]:
 
 
 def commits_of_device(
-    conn: Connection, device_id: str, after_seq: int, limit: int = 1000
+    conn: Connection, device_id: str, after_seq: int, limit: int = 1000, max_ops: int = 0
 ) -> list[tuple[Commit, str, list[tuple[str, str, str, str, str]]]]:
-    """A device's commits after ``after_seq`` (at most ``limit``), each with its stored
-    hash and its operations [entity, id, field, value, seen]: what sync sends."""
+    """A device's commits after ``after_seq`` (at most ``limit``, and once ``max_ops``
+    operations are reached no more, but always one), each with its stored hash and its
+    operations [entity, id, field, value, seen]: what sync sends."""
     commits = conn.execute(
         "SELECT id, device_id, seq, hlc, user_id, prev_hash, hash FROM commits "
         "WHERE device_id = ? AND seq > ? ORDER BY seq LIMIT ?",
         (device_id, after_seq, limit),
     ).fetchall()
     out = []
+    total = 0
     for row in commits:
+        if out and max_ops and total >= max_ops:
+            break
         ops = conn.execute(
             "SELECT entity, entity_id, field, value, seen FROM ops "
             "WHERE commit_id = ? ORDER BY idx",
             (row[0],),
         ).fetchall()
+        total += len(ops)
         out.append((Commit(*row[1:6]), row[6], [tuple(op) for op in ops]))
     return out

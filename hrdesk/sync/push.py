@@ -21,6 +21,9 @@ from hrdesk.sync import envelope, payload
 from hrdesk.sync.transport import Transport
 
 COMMITS_PER_FILE = 500
+# About 2 MB of operations: a file stays quick to send and to apply in one transaction
+# (a single larger commit, such as a big import, still travels whole, in one file).
+OPS_PER_FILE = 20_000
 
 
 class SyncNotSetUp(HrdeskError):
@@ -44,7 +47,9 @@ def push(session: Session, transport: Transport) -> int:
     number = state.file_seq + 1
     written = 0
     while True:
-        rows = oplog.commits_of_device(conn, me.device_id, state.commit_seq, COMMITS_PER_FILE)
+        rows = oplog.commits_of_device(
+            conn, me.device_id, state.commit_seq, COMMITS_PER_FILE, OPS_PER_FILE
+        )
         if not rows:
             return written
         commits = [payload.SyncedCommit(commit, digest, ops) for commit, digest, ops in rows]
