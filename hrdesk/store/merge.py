@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from hrdesk.core.hlc import iso_time
 from hrdesk.store.connection import Connection
 from hrdesk.store.entities import ENTITIES, Entity
-from hrdesk.store.oplog import Op, entity_ops, heads, newest
+from hrdesk.store.oplog import Op, heads, newest, ops_of_many
 
 DELETED = "deleted"
+CHUNK = 500  # records rewritten per round of queries
 
 
 @dataclass
@@ -87,38 +89,50 @@ def _crossing(field_heads: dict[str, list[Op]]) -> list[Op]:
 
 
 def row_of(spec: Entity, merged: Merged) -> dict[str, Any]:
-    """Every column of the record's table, as the writer would have stored it."""
+    """Every column of the record's table, as the writer would have stored it: the
+    fields in ``spec.fields`` order, then the columns filled at creation."""
     row = {name: None for name in spec.fields}
     row[DELETED] = 0
     for name, value in merged.values.items():
         if name in spec.fields:
             row[name] = spec.column_value(name, value)
     first = merged.first
-    if first is not None:
-        created = {"user": first.user_id, "time": iso_time(first.hlc)}
-        for column, source in spec.created:
-            row[column] = created[source]
+    created = {"user": first.user_id, "time": iso_time(first.hlc)} if first else {}
+    for column, source in spec.created:
+        row[column] = created.get(source)
     return row
 
 
-def rematerialize(conn: Connection, entity_id: str) -> tuple[Entity, dict[str, Any]] | None:
-    """Rewrite one record's row and its conflicts from the op-log; returns its table
-    spec and columns (None when no operation names it)."""
-    ops = entity_ops(conn, entity_id)
-    if not ops:
-        return None
-    merged = merge(ops)
-    spec = ENTITIES[merged.entity]
-    row = row_of(spec, merged)
-    names = list(row)
-    conn.execute(
-        f"INSERT INTO {spec.table} (id, {', '.join(names)}) "
-        f"VALUES (?, {', '.join('?' * len(names))}) ON CONFLICT (id) DO UPDATE SET "
-        + ", ".join(f"{name} = excluded.{name}" for name in names),
-        (entity_id, *row.values()),
-    )
-    set_conflicts(conn, spec, entity_id, row, merged.conflicts)
-    return spec, row
+def rematerialize(
+    conn: Connection, entity_ids: list[str]
+) -> Iterator[tuple[str, Entity, dict[str, Any]]]:
+    """Rewrite records' rows and conflicts from the op-log; yields (id, table spec,
+    columns) for each record that operations name."""
+    conflicted = {row[0] for row in conn.execute("SELECT DISTINCT entity_id FROM conflicts")}
+    for start in range(0, len(entity_ids), CHUNK):
+        rows: dict[str, list[tuple]] = defaultdict(list)
+        done = []
+        for ops in ops_of_many(conn, entity_ids[start : start + CHUNK], CHUNK):
+            if not ops:
+                continue
+            entity_id = ops[0].entity_id
+            merged = merge(ops)
+            spec = ENTITIES[merged.entity]
+            row = row_of(spec, merged)
+            rows[spec.name].append((entity_id, *row.values()))
+            if merged.conflicts or entity_id in conflicted:
+                set_conflicts(conn, spec, entity_id, row, merged.conflicts)
+            done.append((entity_id, spec, row))
+        for name, values in rows.items():
+            spec = ENTITIES[name]
+            columns = [*spec.fields, *(column for column, _source in spec.created)]
+            conn.executemany(
+                f"INSERT INTO {spec.table} (id, {', '.join(columns)}) "
+                f"VALUES (?, {', '.join('?' * len(columns))}) ON CONFLICT (id) DO UPDATE SET "
+                + ", ".join(f"{column} = excluded.{column}" for column in columns),
+                values,
+            )
+        yield from done
 
 
 def set_conflicts(

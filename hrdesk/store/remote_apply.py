@@ -75,11 +75,7 @@ def _apply(
             times[entity_id] = max(times.get(entity_id, when), when)
     entities: dict[str, set[str]] = {}
     case_times: dict[str, str] = {}
-    for entity_id in sorted(touched):
-        result = merge.rematerialize(conn, entity_id)
-        if result is None:
-            continue
-        spec, row = result
+    for entity_id, spec, row in merge.rematerialize(conn, sorted(touched)):
         entities.setdefault(spec.name, set()).add(entity_id)
         for case_id in derived.cases_of(conn, spec.name, entity_id, row):
             case_times[case_id] = max(case_times.get(case_id, ""), times[entity_id])

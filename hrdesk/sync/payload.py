@@ -88,7 +88,7 @@ def _well_formed(op: tuple) -> bool:
         return False
     try:
         json.loads(value)
-        listed = json.loads(seen)
+        listed = [] if seen == "[]" else json.loads(seen)  # "[]": most operations
     except ValueError:
         return False
     return isinstance(listed, list) and all(isinstance(item, str) for item in listed)
