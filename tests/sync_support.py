@@ -34,8 +34,9 @@ def replica_state(session: vault.Session) -> dict:
     for spec in ENTITIES.values():
         columns = ", ".join(("id", *spec.fields, *(c for c, _s in spec.created)))
         state[spec.table] = sorted(
-            conn.execute(f"SELECT {columns} FROM {spec.table} WHERE id IN "
-                         "(SELECT entity_id FROM ops)").fetchall()
+            conn.execute(
+                f"SELECT {columns} FROM {spec.table} WHERE id IN (SELECT entity_id FROM ops)"
+            ).fetchall()
         )
     state["updated"] = sorted(conn.execute("SELECT id, updated_at FROM cases").fetchall())
     state["conflicts"] = sorted(conn.execute("SELECT * FROM conflicts").fetchall())

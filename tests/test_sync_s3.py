@@ -344,3 +344,12 @@ def test_the_signer_reproduces_the_aws_examples(method, path, query, headers, si
         "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
     )
     assert header.endswith(f", Signature={signature}")
+
+
+def test_delete_removes_a_file_and_a_missing_one_is_fine(remote):
+    assert remote.put_if_absent("blobs/0123456789abcdef0123456789abcdef", b"evidence")
+    remote.delete("blobs/0123456789abcdef0123456789abcdef")
+    assert remote.list("blobs") == []
+    with pytest.raises(TransportError):
+        remote.get("blobs/0123456789abcdef0123456789abcdef")
+    remote.delete("blobs/0123456789abcdef0123456789abcdef")  # already gone: no error

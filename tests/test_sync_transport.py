@@ -53,3 +53,11 @@ def test_a_missing_folder_and_a_missing_file_are_clear_errors(tmp_path):
         FolderTransport(tmp_path / "unplugged-usb").list("log")
     with pytest.raises(TransportError, match="Cannot read"):
         FolderTransport(tmp_path).get("log/dev-a/9.hrd")
+
+
+def test_delete_removes_a_file_and_a_missing_one_is_fine(tmp_path):
+    remote = FolderTransport(tmp_path)
+    assert remote.put_if_absent("blobs/0123456789abcdef0123456789abcdef", b"evidence")
+    remote.delete("blobs/0123456789abcdef0123456789abcdef")
+    assert remote.list("blobs") == []
+    remote.delete("blobs/0123456789abcdef0123456789abcdef")

@@ -247,18 +247,21 @@ def test_evidence_travels_encrypted_once_and_is_fetched_when_opened(pair, tmp_pa
         if path.is_file():
             assert CANARY.encode() not in path.read_bytes()
     # A damaged copy in the shared place is refused and nothing is kept.
-    blob.unlink()
+    kept = blob.with_name("kept")
+    blob.rename(kept)
     remote_blob = shared / "blobs" / blob_id
-    damaged = bytearray(remote_blob.read_bytes())
+    good = remote_blob.read_bytes()
+    damaged = bytearray(good)
     damaged[-20] ^= 1
     remote_blob.write_bytes(bytes(damaged))
     with pytest.raises(BlobDamaged):
         evidence.read_for_preview(b, attachment["id"])
     assert not blob.exists()
-    # Deleted on one device: the file is erased on the other at its next sync.
-    remote_blob.unlink()
-    sync.run(b)  # b re-uploads nothing: it has no copy either
+    kept.rename(blob)
+    remote_blob.write_bytes(good)
+    # Deleted on one device: gone from the shared place, and erased on the other.
     evidence.delete(a, attachment["id"], "uploaded by mistake")
     sync.run(a)
+    assert not remote_blob.exists()
     sync.run(b)
     assert not blob.exists()

@@ -207,3 +207,12 @@ def test_a_hundred_small_files_go_through_one_connection_quickly(remote, monkeyp
     assert len(opened) == 1
     # Measured at about 0.16 s; a 40 ms Nagle/delayed-ACK stall per request would take ~8 s.
     assert elapsed < 5, elapsed
+
+
+def test_delete_removes_a_file_and_a_missing_one_is_fine(remote):
+    assert remote.put_if_absent("blobs/0123456789abcdef0123456789abcdef", b"evidence")
+    remote.delete("blobs/0123456789abcdef0123456789abcdef")
+    assert remote.list("blobs") == []
+    with pytest.raises(TransportError):
+        remote.get("blobs/0123456789abcdef0123456789abcdef")
+    remote.delete("blobs/0123456789abcdef0123456789abcdef")  # already gone: no error

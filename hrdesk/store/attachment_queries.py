@@ -62,6 +62,11 @@ def deleted_among(conn: Connection, attachment_ids: set[str]) -> list[str]:
     return [row[0] for row in rows if row[0]]
 
 
+def deleted_blobs(conn: Connection) -> set[str]:
+    rows = conn.execute("SELECT blob_id FROM attachments WHERE deleted = 1 AND blob_id IS NOT NULL")
+    return {row[0] for row in rows}
+
+
 def custody_of(conn: Connection, attachment_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT action, result, note, by_user, at FROM custody "

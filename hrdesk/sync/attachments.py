@@ -5,7 +5,9 @@ its own random key), named ``blobs/<blob id>``. Its key is a field of the attach
 record, so it reaches other devices only inside the encrypted op-log; the shared
 place holds ciphertext whose name (a random id) says nothing about the content.
 Devices fetch a blob the first time someone opens, exports or verifies it, check
-it against the SHA-256 taken at intake, and only then keep it.
+it against the SHA-256 taken at intake, and only then keep it. When an attachment
+is deleted, every device erases its file, and the next sync of any device removes
+it from the shared place (the only file sync ever removes there).
 """
 
 from __future__ import annotations
@@ -30,8 +32,11 @@ def _folder(session: Session) -> Path:
 
 
 def upload(session: Session, transport: Transport) -> int:
-    """Put every local blob the shared place lacks; returns how many were sent."""
+    """Put every local blob the shared place lacks, and remove from it the blobs of
+    deleted attachments; returns how many were sent."""
     there = {name.rsplit("/", 1)[-1] for name in transport.list(PREFIX)}
+    for blob_id in attachment_queries.deleted_blobs(session.conn) & there:
+        transport.delete(f"{PREFIX}/{blob_id}")
     sent = 0
     for row in attachment_queries.all_attachments(session.conn):
         blob_id = row["blob_id"]

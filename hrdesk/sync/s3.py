@@ -216,6 +216,12 @@ class S3Transport:
             )
         )
 
+    def delete(self, name: str) -> None:
+        """Remove a file (only evidence files are ever removed); a missing one is fine."""
+        status, body = self._request("DELETE", self._keys + check_name(name))
+        if status not in (200, 204, 404):
+            raise self._error(status, body, name)
+
     def close(self) -> None:
         with self._lock:
             self._drop()

@@ -3,7 +3,8 @@
 A transport can list names under a prefix, get a file, and put a file only if no
 file of that name exists yet. Nothing more is asked of storage: files are
 immutable and each device writes only its own names, so create-only writes are
-all the coordination sync needs (no locks, no server logic). Names are relative,
+all the coordination sync needs (no locks, no server logic). The one removal is
+of a deleted attachment's encrypted file. Names are relative,
 slash-separated, and made only of letters, digits, ``.``, ``_`` and ``-``.
 """
 
@@ -40,6 +41,11 @@ class Transport(Protocol):
 
     def put_if_absent(self, name: str, data: bytes) -> bool:
         """True if written; False if a file of that name already exists (left as it is)."""
+        ...
+
+    def delete(self, name: str) -> None:
+        """Remove a file; a missing one is fine. Used only for deleted evidence: the
+        change files are never removed."""
         ...
 
 
@@ -96,3 +102,15 @@ class FolderTransport:
             raise TransportError(
                 _("Cannot write {name} to the sync folder.").format(name=name)
             ) from exc
+
+    def delete(self, name: str) -> None:
+        path = self._path(name)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise TransportError(
+                _("Cannot remove {name} from the sync folder.").format(name=name)
+            ) from exc
+        fsync_dir(path.parent)

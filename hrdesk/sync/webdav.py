@@ -135,6 +135,12 @@ class WebDavTransport:
             return False
         raise self._status_error(status)
 
+    def delete(self, name: str) -> None:
+        """Remove a file (only evidence files are ever removed); a missing one is fine."""
+        status = self._request("DELETE", check_name(name))[0]
+        if status not in (200, 204, 404):
+            raise self._status_error(status)
+
     def close(self) -> None:
         with self._lock:
             self._drop()
