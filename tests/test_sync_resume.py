@@ -1,0 +1,114 @@
+"""An interrupted sync resumes where it stopped and never leaves half a file applied."""
+
+from __future__ import annotations
+
+import pytest
+
+from hrdesk.core.errors import HrdeskError
+from hrdesk.services import cases, sync
+from hrdesk.store import derived, sync_state
+from hrdesk.sync import push
+from hrdesk.sync.transport import FolderTransport, TransportError
+from tests.sync_support import join, new_vault, replica_state, set_up
+
+
+@pytest.fixture
+def pair(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    a = new_vault(tmp_path / "a", "amina")
+    b = new_vault(tmp_path / "b", "bilal")
+    set_up(a, f"folder://{shared}")
+    join(a, b, "field laptop")
+    yield a, b, shared
+    a.lock()
+    b.lock()
+
+
+def three_files(a) -> None:
+    transport = sync.transport_of(a)
+    for index in range(3):
+        cases.add_case(
+            a, {"title": f"Case {index}", "people": [{"name": f"P{index}", "role": "victim"}]}
+        )
+        assert push.push(a, transport) == 1
+
+
+def counts(session):
+    conn = session.conn
+    return (
+        conn.execute("SELECT count(*) FROM ops").fetchone()[0],
+        conn.execute("SELECT count(*) FROM cases").fetchone()[0],
+        sync_state.pulled_devices(conn),
+    )
+
+
+def test_a_connection_lost_mid_pull_keeps_whole_files_and_resumes(pair, monkeypatch):
+    a, b, _shared = pair
+    three_files(a)
+    gets = []
+    real_get = FolderTransport.get
+
+    def flaky(self, name):
+        if name.startswith("log/"):
+            gets.append(name)
+            if len(gets) == 2:
+                raise TransportError("the connection dropped")
+        return real_get(self, name)
+
+    monkeypatch.setattr(FolderTransport, "get", flaky)
+    with pytest.raises(HrdeskError, match="connection dropped"):
+        sync.run(b)
+    titles = {row[0] for row in b.conn.execute("SELECT title FROM cases")}
+    assert titles == {"Case 0"}  # the first file whole, nothing of the second
+    monkeypatch.setattr(FolderTransport, "get", real_get)
+    assert sync.run(b).received_files == 2
+    sync.run(a)
+    assert replica_state(a) == replica_state(b)
+
+
+def test_a_failure_while_applying_a_file_leaves_nothing_of_it(pair, monkeypatch):
+    a, b, _shared = pair
+    three_files(a)
+    sync.run(b)  # b is up to date
+    cases.add_case(
+        a,
+        {
+            "title": "Big one",
+            "people": [{"name": "Q", "role": "victim"}, {"name": "R", "role": "witness"}],
+        },
+    )
+    sync.run(a)
+    before = counts(b)
+    real = derived.refresh_case
+
+    def crash(conn, case_id, now):
+        raise OSError("disk failure in the middle of a file")
+
+    monkeypatch.setattr(derived, "refresh_case", crash)
+    with pytest.raises(OSError):
+        sync.run(b)
+    assert counts(b) == before  # not one operation of the file, position unchanged
+    monkeypatch.setattr(derived, "refresh_case", real)
+    assert sync.run(b).received_files == 1
+    assert "Big one" in {row[0] for row in b.conn.execute("SELECT title FROM cases")}
+    sync.run(a)
+    assert replica_state(a) == replica_state(b)
+
+
+def test_a_cancel_between_files_is_safe(pair):
+    a, b, _shared = pair
+    three_files(a)
+
+    class Stop(Exception):
+        pass
+
+    def progress(done, total):
+        if done == 1:
+            raise Stop
+
+    with pytest.raises(Stop):
+        sync.run(b, progress)
+    assert {row[0] for row in b.conn.execute("SELECT title FROM cases")} == {"Case 0"}
+    sync.run(b)
+    assert len(b.conn.execute("SELECT id FROM cases").fetchall()) == 3
