@@ -265,3 +265,27 @@ def test_evidence_travels_encrypted_once_and_is_fetched_when_opened(pair, tmp_pa
     assert not remote_blob.exists()
     sync.run(b)
     assert not blob.exists()
+
+
+def test_a_set_up_cut_off_before_the_device_list_is_written_can_be_run_again(
+    tmp_path, monkeypatch
+):
+    from hrdesk.sync import devices
+    from hrdesk.sync.transport import TransportError
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    a = new_vault(tmp_path / "a", "amina")
+    real = devices.publish
+
+    def cut(*args, **kwargs):
+        raise TransportError("the network went away")
+
+    monkeypatch.setattr(devices, "publish", cut)
+    with pytest.raises(TransportError):
+        set_up(a, f"folder://{shared}")
+    assert not sync.is_set_up(a)
+    monkeypatch.setattr(devices, "publish", real)
+    set_up(a, f"folder://{shared}")
+    assert sync.is_set_up(a) and sync.status(a)["devices"] == 1
+    a.lock()

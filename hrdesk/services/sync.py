@@ -53,14 +53,14 @@ def _require_admin_user(session: Session) -> None:
 
 def transport_of(session: Session) -> Transport:
     config = sync_state.config(session.conn)
-    if not config.remote or sync_state.current_epoch(session.conn) is None:
+    if not is_set_up(session):
         raise SyncNotSetUp(_("Sync is not set up for this vault."))
     return remote.open_transport(config.remote, config.options)
 
 
 def is_set_up(session: Session) -> bool:
-    conn = session.conn
-    return sync_state.current_epoch(conn) is not None and bool(sync_state.config(conn).remote)
+    config = sync_state.config(session.conn)
+    return config.list_version > 0 and bool(config.remote)
 
 
 def setup(session: Session, address: str, options: dict[str, str], label: str) -> dict[str, Any]:
@@ -69,10 +69,11 @@ def setup(session: Session, address: str, options: dict[str, str], label: str) -
     address, options = remote.parse(address, options)
     transport = remote.open_transport(address, options)
     conn = session.conn
-    if sync_state.current_epoch(conn) is None:
+    if sync_state.config(conn).list_version == 0:  # first set-up (or an interrupted one)
         _require_admin_user(session)
         transport.list("")  # fails clearly when the place cannot be reached
-        sync_state.new_epoch(conn)
+        if sync_state.current_epoch(conn) is None:
+            sync_state.new_epoch(conn)
         me = sync_state.identity(conn)
         entry = enrollment.entry_for(
             enrollment.Request(
