@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the Linux bundle and runs the smoke test against the built program
+# (tests/test_packaging.py with HRDESK_BUNDLE set): --version, French help, the vault
+# in the user data folder, a demo vault, an Arabic dossier with its fonts, the desktop
+# app offscreen, the tarball's install and uninstall scripts. CI runs it after the main
+# test suite (.ci/run); about two minutes on two cores, most of it PyInstaller.
+# Usage: packaging/smoke.sh [pytest arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/python ]; then
+    echo "no .venv: run scripts/test.sh first (it makes the environment)" >&2
+    exit 1
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,package]'
+started=$(date +%s)
+.venv/bin/python packaging/build.py
+echo "smoke: bundle built in $(($(date +%s) - started)) s"
+HRDESK_BUNDLE="$PWD/dist/hrdesk" exec .venv/bin/python -m pytest tests/test_packaging.py "$@"
