@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from hrdesk.core.errors import ValidationError
+from hrdesk.gui.cases.conflict_banner import ConflictBanner
 from hrdesk.gui.cases.evidence_tab import EvidenceTab
 from hrdesk.gui.cases.followups_tab import FollowupsTab
 from hrdesk.gui.cases.history_tab import HistoryTab
@@ -30,8 +31,9 @@ from hrdesk.gui.cases.services_tab import ServicesTab
 from hrdesk.gui.client import VaultClient
 from hrdesk.gui.errors import message_for
 from hrdesk.gui.record_dialog import RecordDialog
+from hrdesk.gui.sync.resolver import ConflictsDialog
 from hrdesk.i18n import _
-from hrdesk.services import cases
+from hrdesk.services import cases, conflicts
 
 
 class CaseView(QWidget):
@@ -62,6 +64,7 @@ class CaseView(QWidget):
         top.addWidget(self.save_button)
         top.addWidget(self.export_button)
         top.addWidget(self.close_button)
+        self.banner = ConflictBanner(self)
         self.overview = OverviewTab(self)
         self.people = PeopleTab(self, self)
         self.incidents = IncidentsTab(self, self)
@@ -85,12 +88,15 @@ class CaseView(QWidget):
         self.pages = tuple(self.tabs.widget(i) for i in range(self.tabs.count()))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
         self.overview.dirty_changed.connect(self.save_button.setEnabled)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.request_close)
         self.export_button.clicked.connect(self.export_dossier)
         self.dossier_dialog = None  # the export dialog, once opened
+        self.conflicts_dialog = None  # the conflict resolver, once opened
+        self.banner.settle.connect(self.settle_conflicts)
         client.changed.connect(self.reload)
 
     # -- CaseContext ---------------------------------------------------------------------
@@ -140,9 +146,24 @@ class CaseView(QWidget):
         self.heading.setText(_("{ref} — {title}").format(ref=case["ref"], title=case["title"]))
         for tab in self.pages:
             tab.show_case(case)
+        self.client.call(
+            conflicts.list_conflicts,
+            case["ref"],
+            done=lambda found, case_id=case["id"]: self._show_conflicts(case_id, found),
+        )
         if self._pending is not None:
             draft, self._pending = self._pending, None
             self._restore(draft)
+
+    def _show_conflicts(self, case_id: str, found: list[dict[str, Any]]) -> None:
+        if case_id == self.case_id:
+            self.banner.show_count(len(found))
+
+    def settle_conflicts(self) -> None:
+        if not self._case:
+            return
+        self.conflicts_dialog = ConflictsDialog(self.client, self._case["ref"], self)
+        self.conflicts_dialog.open()
 
     # -- saving and closing -------------------------------------------------------------------
 
@@ -217,6 +238,7 @@ class CaseView(QWidget):
         self.overview.saved()
         self.notes.restore({})
         self.heading.clear()
+        self.banner.show_count(0)
         for tab in (self.people, self.incidents, self.services, self.followups, self.evidence):
             tab.table.set_records([])
         self.history.table.set_records([])

@@ -4,6 +4,10 @@ The model knows how many cases match (one count query) and fetches a page of
 rows on the database worker the first time a row of that page is painted. At
 most ``MAX_PAGES`` pages stay in memory; scrolling far away drops the oldest.
 With a search text the model shows the ranked search results instead.
+
+Cases with conflicting edits (sync) carry a warning sign on their reference. The
+set of such cases comes with every page or search result (one query of a small
+table), never row by row.
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QStyle
 
 from hrdesk.core import vocab
 from hrdesk.gui.client import VaultClient
 from hrdesk.gui.errors import message_for
 from hrdesk.i18n import _
 from hrdesk.i18n.formatting import format_date
-from hrdesk.services import cases
+from hrdesk.services import cases, conflicts
 from hrdesk.store.queries import CaseFilter
 
 PAGE = 200
@@ -30,6 +36,7 @@ SEARCH_LIMIT = 500
 COLUMNS = ("ref", "title", "status", "priority", "opened", "place")
 _SORTABLE = {"ref", "title", "status", "priority", "opened"}
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+CONFLICT_ROLE = Qt.ItemDataRole.UserRole + 2  # True when the case has conflicting edits
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -43,6 +50,17 @@ def _headers() -> dict[str, str]:
         "opened": _("Opened"),
         "place": _("Place"),
     }
+
+
+def _with_conflicts(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def run(session: Any, *args: Any) -> tuple[Any, set[str]]:
+        return fn(session, *args), conflicts.conflicted_cases(session)
+
+    return run
+
+
+def conflict_text() -> str:
+    return _("This case has conflicting edits from another device")
 
 
 def _cell(row: dict[str, Any], key: str) -> str:
@@ -75,6 +93,8 @@ class CaseListModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
         self._requested: set[int] = set()
         self._search: list[dict[str, Any]] | None = None
+        self._conflicted: set[str] = set()
+        self._warning: QIcon | None = None
         self._token = 0
 
     # -- what to show -----------------------------------------------------------
@@ -101,24 +121,24 @@ class CaseListModel(QAbstractTableModel):
         token = self._token
         if self.query:
             self.client.call(
-                self._unless_superseded(token, cases.search),
+                self._unless_superseded(token, _with_conflicts(cases.search)),
                 self.query,
                 self.filters,
                 SEARCH_LIMIT,
-                done=lambda rows: self._searched(token, rows),
+                done=lambda result: self._searched(token, result),
                 failed=self._failed,
             )
         else:
             # The first page first: counting 100,000 cases reads a whole index, and the
             # user should see rows before that number is known.
             self.client.call(
-                self._unless_superseded(token, cases.list_cases),
+                self._unless_superseded(token, _with_conflicts(cases.list_cases)),
                 self.filters,
                 PAGE,
                 0,
                 self.sort_key,
                 self.descending,
-                done=lambda rows: self._first_page(token, rows),
+                done=lambda result: self._first_page(token, result),
                 failed=self._failed,
             )
 
@@ -140,18 +160,21 @@ class CaseListModel(QAbstractTableModel):
         self._pages.clear()
         self._requested.clear()
         self._search = None
+        self._conflicted = set()
         self.endResetModel()
 
     def _failed(self, error: BaseException) -> None:
         self.failed.emit(message_for(error))
 
-    def _searched(self, token: int, rows: list[dict[str, Any]]) -> None:
+    def _searched(self, token: int, result: tuple[list[dict[str, Any]], set[str]]) -> None:
         if token != self._token:
             return
+        rows, conflicted = result
         if self.sort_key != "opened" or not self.descending:
             # A chosen column order applies to search results too (default: by rank).
             rows = sorted(rows, key=lambda r: _cell(r, self.sort_key), reverse=self.descending)
         self.beginResetModel()
+        self._conflicted = conflicted
         self._search = rows
         self._count = len(rows)
         self._pages.clear()
@@ -160,10 +183,12 @@ class CaseListModel(QAbstractTableModel):
         self.counted.emit(self._count)
         self.loaded.emit()
 
-    def _first_page(self, token: int, rows: list[dict[str, Any]]) -> None:
+    def _first_page(self, token: int, result: tuple[list[dict[str, Any]], set[str]]) -> None:
         if token != self._token:
             return
+        rows, conflicted = result
         self.beginResetModel()
+        self._conflicted = conflicted
         self._search = None
         self._count = len(rows)
         self._pages.clear()
@@ -197,19 +222,25 @@ class CaseListModel(QAbstractTableModel):
         self._requested.add(page)
         token = self._token
         self.client.call(
-            self._unless_superseded(token, cases.list_cases),
+            self._unless_superseded(token, _with_conflicts(cases.list_cases)),
             self.filters,
             PAGE,
             page * PAGE,
             self.sort_key,
             self.descending,
-            done=lambda rows: self._page_arrived(token, page, rows),
+            done=lambda result: self._page_arrived(token, page, result),
             failed=self._failed,
         )
 
-    def _page_arrived(self, token: int, page: int, rows: list[dict[str, Any]]) -> None:
+    def _page_arrived(
+        self, token: int, page: int, result: tuple[list[dict[str, Any]], set[str]]
+    ) -> None:
         if token != self._token:
             return
+        rows, conflicted = result
+        if conflicted != self._conflicted and self._count:
+            self._conflicted = conflicted  # rows of other pages may gain or lose the sign
+            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, 0))
         self._pages[page] = rows
         while len(self._pages) > MAX_PAGES:
             dropped, _rows = self._pages.popitem(last=False)
@@ -255,9 +286,24 @@ class CaseListModel(QAbstractTableModel):
             return "…" if row is None else _cell(row, key)
         if role == CASE_ID_ROLE:
             return None if row is None else row["id"]
+        conflicted = row is not None and row["id"] in self._conflicted
+        if role == CONFLICT_ROLE:
+            return conflicted
+        if conflicted and key == "ref":
+            if role == Qt.ItemDataRole.DecorationRole:
+                return self._warning_icon()
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+                return conflict_text()
         if role == Qt.ItemDataRole.ToolTipRole and row is not None and key == "title":
             return row["title"]
         return None
+
+    def _warning_icon(self) -> QIcon:
+        if self._warning is None:
+            self._warning = QApplication.style().standardIcon(
+                QStyle.StandardPixmap.SP_MessageBoxWarning
+            )
+        return self._warning
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
