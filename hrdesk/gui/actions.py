@@ -16,6 +16,7 @@ class Actions:
     find: QAction
     save: QAction
     close: QAction
+    sync_now: QAction
     lock: QAction
     hide: QAction
     quit: QAction
@@ -24,7 +25,15 @@ class Actions:
 
     def case_actions(self) -> tuple[QAction, ...]:
         """Those that need an unlocked vault."""
-        return (self.new_case, self.find, self.save, self.close, self.lock, self.hide)
+        return (
+            self.new_case,
+            self.find,
+            self.save,
+            self.close,
+            self.sync_now,
+            self.lock,
+            self.hide,
+        )
 
 
 def _action(
@@ -48,6 +57,12 @@ def build_actions(parent) -> Actions:
         find=_action(parent, _("&Find cases"), std.Find, _("Search cases")),
         save=_action(parent, _("&Save"), std.Save, _("Save the open case")),
         close=_action(parent, _("&Close case"), std.Close, _("Close the open case")),
+        sync_now=_action(
+            parent,
+            _("S&ync now"),
+            "Ctrl+Shift+S",
+            _("Exchange changes with the organization's other devices, in the background"),
+        ),
         lock=_action(parent, _("&Lock"), "Ctrl+L", _("Lock the vault now")),
         hide=_action(
             parent,

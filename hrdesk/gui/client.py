@@ -119,20 +119,55 @@ class VaultClient(QObject):
         (a language switch). The work itself, a save included, still completes."""
         self._generation += 1
 
-    def lock(self) -> None:
-        """Forget everything now; the worker closes the connection after queued writes."""
+    def lock(self, before_close: Callable[[], None] | None = None) -> None:
+        """Forget everything now; the worker closes the connection after queued writes.
+
+        ``before_close`` runs on the worker first: background work on a sibling session
+        (sync) is waited for there, so the key goes only once nothing uses it, and the
+        GUI shows the unlock screen at once instead of freezing until it ends."""
         if self.identity is None:
             return
         self._generation += 1
         self.identity = None
 
         def run() -> None:
+            if before_close is not None:
+                before_close()
             if self._session is not None:
                 self._session.lock()
                 self._session = None
 
         self.worker.submit(run)
         self.locked.emit()
+
+    def open_sibling(self, done: Callable[[Session], None], failed: Failed) -> None:
+        """A second session on the vault for work in a thread of its own (sync, which
+        waits on the network and must not hold saves behind it). ``done`` receives it on
+        the GUI thread and whoever runs the work closes it (``lock()``) when it ends; one
+        that arrives after a lock is closed here at once."""
+        generation = self._generation
+
+        def run() -> Session:
+            if self._session is None:
+                raise VaultLocked(_("The vault is locked."))
+            return self._session.sibling()
+
+        def deliver(session: Session) -> None:
+            if generation != self._generation:
+                self.worker.submit(session.lock)
+            else:
+                done(session)
+
+        def fail(error: BaseException) -> None:
+            if generation == self._generation:
+                failed(error)
+
+        self.worker.submit(run, deliver, fail)
+
+    def notify_changed(self) -> None:
+        """Data changed without a call through here (sync, on its own session): views
+        refresh as after a save."""
+        self.changed.emit()
 
     # -- service calls -----------------------------------------------------------
 

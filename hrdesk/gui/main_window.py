@@ -25,6 +25,8 @@ from hrdesk.gui.first_run import CreateVaultPage, RecoveryKeyPage
 from hrdesk.gui.idle import IdleWatcher
 from hrdesk.gui.language import apply_language
 from hrdesk.gui.settings import AppSettings
+from hrdesk.gui.sync.indicator import SyncIndicator
+from hrdesk.gui.sync.runner import SyncRunner
 from hrdesk.gui.unlock import UnlockPage
 from hrdesk.gui.workspace import Workspace
 from hrdesk.i18n import _
@@ -46,11 +48,14 @@ class MainWindow(QMainWindow):
         self.create_page: CreateVaultPage | None = None
         self.recovery_page: RecoveryKeyPage | None = None
         self.workspace: Workspace | None = None
+        self.sync_runner = SyncRunner(client, self)
         self.actions_ = build_actions(self)
         self._build_menus(self.actions_)
         self.user_label = QLabel("", self)
         self.state_label = QLabel("", self)
+        self.sync_indicator = SyncIndicator(self.sync_runner, self)
         self.statusBar().addWidget(self.state_label)
+        self.statusBar().addWidget(self.sync_indicator)
         self.statusBar().addPermanentWidget(self.user_label)
         self.idle = IdleWatcher(settings.autolock_minutes * 60_000, self)
         QApplication.instance().installEventFilter(self.idle)
@@ -75,6 +80,8 @@ class MainWindow(QMainWindow):
         for action in (actions.new_case, actions.save, actions.close):
             file_menu.addAction(action)
         file_menu.addSeparator()
+        file_menu.addAction(actions.sync_now)
+        file_menu.addSeparator()
         file_menu.addAction(actions.lock)
         file_menu.addAction(actions.hide)
         file_menu.addSeparator()
@@ -88,6 +95,7 @@ class MainWindow(QMainWindow):
         actions.find.triggered.connect(lambda: self._cases("find"))
         actions.save.triggered.connect(lambda: self._cases("save"))
         actions.close.triggered.connect(lambda: self._cases("close_current"))
+        actions.sync_now.triggered.connect(self.sync_now)
         actions.lock.triggered.connect(self.lock)
         actions.hide.triggered.connect(self.hide_now)
         actions.quit.triggered.connect(self.close)
@@ -101,6 +109,12 @@ class MainWindow(QMainWindow):
             if method in ("new_case", "find"):
                 self.workspace.show_section("cases")
             getattr(self.workspace.cases, method)()
+
+    def sync_now(self) -> None:
+        """In the background, from any screen; where sync is not set up, the Sync
+        section says how to set it up."""
+        if self.workspace is not None and not self.workspace.sync.sync_now():
+            self.workspace.show_section("sync")
 
     # -- pages -----------------------------------------------------------------------------------
 
@@ -157,7 +171,7 @@ class MainWindow(QMainWindow):
         self.client.call(drafts.take, DRAFT, done=self._open_workspace)
 
     def _open_workspace(self, draft: dict[str, Any] | None) -> None:
-        self.workspace = Workspace(self.client, self.settings, self)
+        self.workspace = Workspace(self.client, self.settings, self.sync_runner, self)
         self.workspace.settings_page.autolock_changed.connect(
             lambda minutes: self.idle.set_timeout(minutes * 60_000)
         )
@@ -194,6 +208,7 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             state = self.workspace.snapshot()
             self.client.forget_pending_views()
+            self.sync_runner.forget_pending_views()
             self._close_dialogs()
             self.stack.removeWidget(self.workspace)
             self.workspace.deleteLater()
@@ -212,6 +227,10 @@ class MainWindow(QMainWindow):
             return
         self.idle.stop()
         self.idle.unlocked = False
+        # A sync under way stops at its next step and delivers nothing; the main session
+        # closes only once its thread has ended (waited for on the worker, not here).
+        self.sync_runner.cancel()
+        self.sync_indicator.clear()
         if self.workspace is not None:
             self.client.call(drafts.keep, DRAFT, self.workspace.snapshot())
         self._close_dialogs()
@@ -227,7 +246,7 @@ class MainWindow(QMainWindow):
         clipboard = QGuiApplication.clipboard()
         if clipboard.ownsClipboard():
             clipboard.clear()  # a copied name must not outlive the lock
-        self.client.lock()
+        self.client.lock(before_close=self.sync_runner.wait)
         self._show_locked()
 
     def _close_dialogs(self) -> None:

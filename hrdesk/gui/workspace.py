@@ -18,14 +18,17 @@ from hrdesk.gui.people_page import PeoplePage
 from hrdesk.gui.providers_page import ProvidersPage
 from hrdesk.gui.settings import AppSettings
 from hrdesk.gui.settings_page import SettingsPage
-from hrdesk.gui.sync_page import SyncPage
+from hrdesk.gui.sync.page import SyncPage
+from hrdesk.gui.sync.runner import SyncRunner
 from hrdesk.i18n import _
 
 SECTIONS = ("cases", "followups", "people", "providers", "sync", "settings")
 
 
 class Workspace(QWidget):
-    def __init__(self, client: VaultClient, settings: AppSettings, parent=None) -> None:
+    def __init__(
+        self, client: VaultClient, settings: AppSettings, runner: SyncRunner, parent=None
+    ) -> None:
         super().__init__(parent)
         self.sidebar = QListWidget(self)
         self.sidebar.setAccessibleName(_("Sections"))
@@ -35,7 +38,7 @@ class Workspace(QWidget):
         self.followups = FollowupsPage(client, self)
         self.people = PeoplePage(client, self)
         self.providers = ProvidersPage(client, self)
-        self.sync = SyncPage(self)
+        self.sync = SyncPage(client, runner, self)
         self.settings_page = SettingsPage(client, settings, self)
         for number, (label, page) in enumerate(
             (
@@ -65,6 +68,7 @@ class Workspace(QWidget):
 
     def start(self) -> None:
         self.cases.start()
+        self.sync.start()  # so Ctrl+Shift+S knows whether sync is set up
 
     def _section_chosen(self, row: int) -> None:
         page = self.stack.widget(row)
@@ -93,6 +97,7 @@ class Workspace(QWidget):
             table.set_records([])
         self.people.search.clear()
         self.settings_page.users.set_records([])
+        self.sync.clear()
 
     def snapshot(self) -> dict[str, Any]:
         return {"section": self.current_section(), "cases": self.cases.snapshot()}
