@@ -82,6 +82,10 @@ EXCLUDED_MODULES = [
     "venv",
     "test",
     "readline",
+    # babel falls back to pkg_resources before Python 3.10 only; bundled, PyInstaller's
+    # runtime hook would import it at every start (~100 ms).
+    "pkg_resources",
+    "setuptools",
     "pytest",
     "_pytest",
     "pytestqt",
