@@ -96,19 +96,22 @@ def test_a_failure_while_applying_a_file_leaves_nothing_of_it(pair, monkeypatch)
     assert replica_state(a) == replica_state(b)
 
 
-def test_a_cancel_between_files_is_safe(pair):
+def test_a_cancel_between_files_is_safe_and_not_recorded_as_a_problem(pair):
+    from hrdesk.core.errors import Cancelled
+
     a, b, _shared = pair
     three_files(a)
-
-    class Stop(Exception):
-        pass
+    calls = []
 
     def progress(done, total):
-        if done == 1:
-            raise Stop
+        calls.append((done, total))
+        if done == 1 and total == 3:
+            raise Cancelled("Cancelled.")
 
-    with pytest.raises(Stop):
+    with pytest.raises(Cancelled):
         sync.run(b, progress)
     assert {row[0] for row in b.conn.execute("SELECT title FROM cases")} == {"Case 0"}
+    assert sync.status(b)["last_error"] is None
+    assert calls[:3] == [(0, 1), (0, 1), (0, 1)]  # between refresh, push, upload and pull
     sync.run(b)
     assert len(b.conn.execute("SELECT id FROM cases").fetchall()) == 3

@@ -161,6 +161,11 @@ def test_only_an_administrator_enrolls_and_a_request_is_checked(pair, tmp_path):
         sync.join(other, enrollment)
     with pytest.raises(HrdeskError, match="only once"):
         sync.join(b, enrollment)
+    # An enrollment file lost on the way is made again, without a second list entry.
+    again, _info = sync.enroll(a, request)
+    version = sync_state.config(a.conn).list_version
+    assert sync.join(c, again)["devices"] == 3
+    assert sync_state.config(a.conn).list_version == version
     # A non-admin device cannot change the device list.
     with pytest.raises(HrdeskError, match="administrator's device"):
         sync.enroll(b, sync.join_request(other, "x")[0])
@@ -267,9 +272,7 @@ def test_evidence_travels_encrypted_once_and_is_fetched_when_opened(pair, tmp_pa
     assert not blob.exists()
 
 
-def test_a_set_up_cut_off_before_the_device_list_is_written_can_be_run_again(
-    tmp_path, monkeypatch
-):
+def test_a_set_up_cut_off_before_the_device_list_is_written_can_be_run_again(tmp_path, monkeypatch):
     from hrdesk.sync import devices
     from hrdesk.sync.transport import TransportError
 

@@ -68,3 +68,7 @@ class BackupError(HrdeskError):
 
 class SyncFileRejected(HrdeskError):
     """A file in the shared sync location cannot be trusted; nothing of it was applied."""
+
+
+class Cancelled(HrdeskError):
+    """The user pressed Cancel; the work stopped and its transaction rolled back."""

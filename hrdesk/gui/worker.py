@@ -14,15 +14,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from hrdesk.core.errors import HrdeskError
+from hrdesk.core.errors import Cancelled
 from hrdesk.i18n import _
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
-
-
-class Cancelled(HrdeskError):
-    """The user pressed Cancel; the work stopped and its transaction rolled back."""
 
 
 class Progress(QObject):

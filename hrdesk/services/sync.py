@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from hrdesk.core.errors import HrdeskError, PermissionDenied
+from hrdesk.core.errors import Cancelled, HrdeskError, PermissionDenied
 from hrdesk.i18n import _
 from hrdesk.services.users import current_user
 from hrdesk.store import conflict_queries, sync_state
@@ -98,12 +98,22 @@ def run(session: Session, progress: Progress | None = None) -> SyncResult:
     conn = session.conn
     transport = transport_of(session)
     result = SyncResult()
+
+    def step() -> None:  # a Cancel is noticed between steps, not only between files
+        if progress is not None:
+            progress(0, 1)
+
     try:
         result.problems += devices.refresh(session, transport)
+        step()
         result.sent_files = push.push(session, transport)
+        step()
         result.sent_attachments = attachments.upload(session, transport)
+        step()
         pulled = pull.pull(session, transport, progress)
         attachments.erase_deleted(session, pulled.changes.entities.get("attachment", set()))
+    except Cancelled:
+        raise  # the user's choice, not a problem to show next time
     except HrdeskError as exc:
         sync_state.record_outcome(conn, str(exc))
         raise
@@ -186,11 +196,15 @@ def enroll(session: Session, request_data: bytes, admin: bool = False) -> tuple[
     entry = enrollment.entry_for(request, admin, sync_state.now())
 
     def add(entries: list[sync_state.DeviceEntry]) -> list[sync_state.DeviceEntry]:
-        if any(e.device_id == request.device_id for e in entries):
-            raise HrdeskError(_("This device is already enrolled (or was revoked)."))
         return [*entries, entry]
 
-    devices.publish(session, transport, add)
+    devices.refresh(session, transport)
+    known = {e.device_id: e for e in sync_state.device_entries(conn)}
+    if request.device_id not in known:
+        devices.publish(session, transport, add)
+    elif known[request.device_id].revoked_at is not None:
+        raise HrdeskError(_("This device was revoked; it cannot join again."))
+    # else: enrolled already (its file was lost on the way): the file is made again.
     config = sync_state.config(conn)
     secret = {
         "keys": {str(epoch): key.hex() for epoch, key in sync_state.all_sync_keys(conn).items()},
