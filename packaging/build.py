@@ -7,10 +7,11 @@
    (Linux, Windows) or ``dist/hrdesk.app`` (macOS).
 2. Then, per OS:
    - Linux: ``dist/hrdesk-<version>-linux-<arch>.tar.gz``, the app with an install
-     script, menu entry, AppStream metadata and icons (and its ``.sha256``);
+     script, menu entry, AppStream metadata and icons;
    - Windows: ``dist/hrdesk-<version>-windows-x64-setup.exe`` with Inno Setup 6
      (packaging/windows/hrdesk.iss), when ISCC.exe is installed;
-   - macOS: ``dist/hrdesk-<version>-macos-<arch>.dmg`` with hdiutil.
+   - macOS: ``dist/hrdesk-<version>-macos-<arch>.dmg`` with hdiutil;
+   each with a ``.sha256`` file beside it, for users to check their download.
 
 Options: ``--clean`` (PyInstaller starts from an empty cache), ``--no-archive`` (the
 folder only), ``--skip-pyinstaller`` (archive the folder already in dist/).
@@ -115,7 +116,7 @@ def metainfo() -> bytes:
 
 def linux_tarball(app: Path, version: str) -> Path:
     """The app, install.sh, uninstall.sh, README.txt and share/ (menu entry, AppStream,
-    icons) under one folder, as a .tar.gz, with its SHA-256 in a .sha256 file."""
+    icons) under one folder, as a .tar.gz."""
     arch = platform.machine() or "x86_64"
     top = f"hrdesk-{version}-linux-{arch}"
     archive = DIST / f"{top}.tar.gz"
@@ -145,9 +146,18 @@ def linux_tarball(app: Path, version: str) -> Path:
         svg = (HERE / "icons" / "hrdesk.svg").read_bytes()
         add_bytes(tar, f"share/icons/hicolor/scalable/apps/{APP_ID}.svg", svg)
     partial.replace(archive)
-    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
-    archive.with_name(archive.name + ".sha256").write_text(f"{digest}  {archive.name}\n")
     return archive
+
+
+def write_checksum(archive: Path) -> Path:
+    """``<archive>.sha256`` in the format ``sha256sum -c`` reads (docs/install.md)."""
+    digest = hashlib.sha256()
+    with archive.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    checksum = archive.with_name(archive.name + ".sha256")
+    checksum.write_text(f"{digest.hexdigest()}  {archive.name}\n", encoding="ascii")
+    return checksum
 
 
 def missing_system_libraries(app: Path) -> list[str]:
@@ -188,12 +198,20 @@ def windows_installer(app: Path, version: str) -> Path | None:
 
 
 def macos_disk_image(app: Path, version: str) -> Path | None:
+    """A compressed disk image holding hrdesk.app and a link to /Applications, so that
+    installing is dragging one onto the other."""
     if shutil.which("hdiutil") is None:
+        log("hdiutil not found: no disk image")
         return None
     image = DIST / f"hrdesk-{version}-macos-{platform.machine()}.dmg"
+    staging = WORK / "dmg"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    subprocess.run(["ditto", str(app), str(staging / app.name)], check=True)
+    (staging / "Applications").symlink_to("/Applications")
     subprocess.run(
         [
-            *("hdiutil", "create", "-volname", "hrdesk", "-srcfolder", str(app), "-ov"),
+            *("hdiutil", "create", "-volname", "hrdesk", "-srcfolder", str(staging), "-ov"),
             *("-format", "UDZO", str(image)),
         ],
         check=True,
@@ -228,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         elif sys.platform == "darwin":
             archive = macos_disk_image(app, version)
     if archive is not None and archive.exists():
-        log(f"{archive.relative_to(ROOT)}: {archive.stat().st_size / 1e6:.1f} MB")
+        write_checksum(archive)
+        log(f"{archive.relative_to(ROOT)}: {archive.stat().st_size / 1e6:.1f} MB (+ .sha256)")
     if sys.platform.startswith("linux"):
         missing = missing_system_libraries(app)
         if missing:
