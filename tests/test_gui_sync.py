@@ -193,7 +193,7 @@ def test_conflict_from_two_devices_is_marked_shown_side_by_side_and_settled(
         assert page.status_view.conflicts.text() == "1 conflict to settle"
         app.window.resize(1100, 760)
         folder = Path(os.environ.get("HRDESK_SCREENSHOTS") or tmp_path / "screenshots")
-        shots = [screenshot(app.window, folder, "sync")]
+        shots = [screenshot(app.window, folder, "sync-status")]
 
         # The resolver, from the case's banner: both versions side by side.
         workspace.open_case(case["id"])
