@@ -194,8 +194,8 @@ def test_two_devices_racing_for_one_name_give_one_winner(folder):
 
 def test_a_hundred_small_files_go_through_one_connection_quickly(remote, monkeypatch):
     opened = []
-    real_connect = remote._connect
-    monkeypatch.setattr(remote, "_connect", lambda: opened.append(1) or real_connect())
+    real_connect = remote._http.connect
+    monkeypatch.setattr(remote._http, "connect", lambda: opened.append(1) or real_connect())
     payload = bytes(range(256)) * 8  # 2 KB
     names = [f"log/dev-a/{seq}.hrd" for seq in range(1, 101)]
     began = time.perf_counter()

@@ -23,19 +23,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import http.client
 import re
-import ssl
-import threading
 import time
 import xml.etree.ElementTree as ET
 from urllib.parse import quote, unquote_plus, urlsplit
 
 from hrdesk.i18n import _
+from hrdesk.sync.http import KeptAlive
 from hrdesk.sync.transport import TransportError, check_name
 
 _BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,62}")
-_DROPPED = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 _BAD_KEY = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "InvalidSecurity"}
 _CONFLICT_TRIES = 4
 
@@ -130,13 +127,10 @@ class S3Transport:
         verify_tls: bool = True,
     ) -> None:
         parts = urlsplit(endpoint_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise TransportError(
-                _("A sync server address must start with https:// and name a server.")
-            )
+        self._http = KeptAlive(parts, timeout, verify_tls)
         if not _BUCKET.fullmatch(bucket):
             raise TransportError(_("Not a valid bucket name: {bucket}").format(bucket=bucket))
-        self.host = parts.netloc.rpartition("@")[2]
+        self.host = self._http.host
         self.bucket = bucket
         self.prefix = check_name(prefix.strip("/")) if prefix.strip("/") else ""
         self._root = f"{parts.path.rstrip('/')}/{bucket}"
@@ -145,15 +139,6 @@ class S3Transport:
         self._access_key = access_key
         self._secret_key = secret_key
         self._session_token = session_token
-        self._timeout = timeout
-        self._tls: ssl.SSLContext | None = None
-        if parts.scheme == "https":
-            self._tls = ssl.create_default_context()
-            if not verify_tls:
-                self._tls.check_hostname = False
-                self._tls.verify_mode = ssl.CERT_NONE
-        self._conn: http.client.HTTPConnection | None = None
-        self._lock = threading.Lock()
 
     def list(self, prefix: str) -> list[str]:
         scope = self._keys + (check_name(prefix) + "/" if prefix else "")
@@ -223,8 +208,7 @@ class S3Transport:
             raise self._error(status, body, name)
 
     def close(self) -> None:
-        with self._lock:
-            self._drop()
+        self._http.close()
 
     def _request(
         self,
@@ -255,42 +239,7 @@ class S3Transport:
             secret_key=self._secret_key,
         )
         target = _uri_encode(path, safe="/") + (f"?{query}" if query else "")
-        with self._lock:
-            retry = self._conn is not None
-            while True:
-                if self._conn is None:
-                    self._conn = self._connect()
-                try:
-                    self._conn.request(method, target, body=body or None, headers=headers)
-                    response = self._conn.getresponse()
-                    return response.status, response.read()
-                except _DROPPED as exc:
-                    self._drop()
-                    if not retry:
-                        raise self._unreachable(exc) from exc
-                    retry = False  # closed while idle: once more, on a new connection
-                except (OSError, http.client.HTTPException) as exc:
-                    self._drop()
-                    raise self._unreachable(exc) from exc
-
-    def _connect(self) -> http.client.HTTPConnection:
-        if self._tls is None:
-            return http.client.HTTPConnection(self.host, timeout=self._timeout)
-        return http.client.HTTPSConnection(self.host, timeout=self._timeout, context=self._tls)
-
-    def _drop(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    def _unreachable(self, exc: Exception) -> TransportError:
-        if isinstance(exc, TimeoutError):
-            message = _("The sync server {host} did not answer in time.")
-        elif isinstance(exc, ssl.SSLCertVerificationError):
-            message = _("The sync server {host} has a certificate this computer does not trust.")
-        else:
-            message = _("Cannot reach the sync server {host}. Check the address and the network.")
-        return TransportError(message.format(host=self.host))
+        return self._http.send(method, target, body or None, headers)
 
     def _error(self, status: int, body: bytes, name: str | None = None) -> TransportError:
         code = _error_code(body)

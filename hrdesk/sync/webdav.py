@@ -25,13 +25,11 @@ messages name the server and the file, never the account.
 from __future__ import annotations
 
 import base64
-import http.client
-import ssl
-import threading
 import xml.etree.ElementTree as ET
 from urllib.parse import quote, unquote, urlsplit
 
 from hrdesk.i18n import _
+from hrdesk.sync.http import KeptAlive
 from hrdesk.sync.transport import TransportError, check_name
 
 _PROPFIND = (
@@ -39,7 +37,6 @@ _PROPFIND = (
     b'<d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/></d:prop></d:propfind>'
 )
 # What a request on a connection the server closed while it sat idle runs into.
-_DROPPED = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
 def _is_sync_name(name: str) -> bool:
@@ -65,12 +62,8 @@ class WebDavTransport:
         verify_tls: bool = True,
     ) -> None:
         parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise TransportError(
-                _("A sync server address must start with https:// and name a server.")
-            )
-        # What messages show and what the connection uses: never the user info of the URL.
-        self.host = parts.netloc.rpartition("@")[2]
+        self._http = KeptAlive(parts, timeout, verify_tls)
+        self.host = self._http.host
         self._base = unquote(parts.path).rstrip("/") + "/"
         if username is None and parts.username:
             username, password = unquote(parts.username), unquote(parts.password or "")
@@ -78,15 +71,6 @@ class WebDavTransport:
         if username:
             token = base64.b64encode(f"{username}:{password or ''}".encode()).decode("ascii")
             self._headers["Authorization"] = f"Basic {token}"
-        self._timeout = timeout
-        self._tls: ssl.SSLContext | None = None
-        if parts.scheme == "https":
-            self._tls = ssl.create_default_context()
-            if not verify_tls:
-                self._tls.check_hostname = False
-                self._tls.verify_mode = ssl.CERT_NONE
-        self._conn: http.client.HTTPConnection | None = None
-        self._lock = threading.Lock()
 
     def list(self, prefix: str) -> list[str]:
         start = check_name(prefix) + "/" if prefix else ""
@@ -142,8 +126,7 @@ class WebDavTransport:
             raise self._status_error(status)
 
     def close(self) -> None:
-        with self._lock:
-            self._drop()
+        self._http.close()
 
     def _make_parents(self, name: str) -> None:
         parts = name.split("/")[:-1]
@@ -189,43 +172,7 @@ class WebDavTransport:
     ) -> tuple[int, bytes]:
         """Send one request for ``name`` (relative to the base) and read the whole answer."""
         target = quote(self._base + name)
-        headers = {**self._headers, **(headers or {})}
-        with self._lock:
-            retry = self._conn is not None
-            while True:
-                if self._conn is None:
-                    self._conn = self._connect()
-                try:
-                    self._conn.request(method, target, body=body, headers=headers)
-                    response = self._conn.getresponse()
-                    return response.status, response.read()
-                except _DROPPED as exc:
-                    self._drop()
-                    if not retry:
-                        raise self._unreachable(exc) from exc
-                    retry = False  # closed while idle: once more, on a new connection
-                except (OSError, http.client.HTTPException) as exc:
-                    self._drop()
-                    raise self._unreachable(exc) from exc
-
-    def _connect(self) -> http.client.HTTPConnection:
-        if self._tls is None:
-            return http.client.HTTPConnection(self.host, timeout=self._timeout)
-        return http.client.HTTPSConnection(self.host, timeout=self._timeout, context=self._tls)
-
-    def _drop(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    def _unreachable(self, exc: Exception) -> TransportError:
-        if isinstance(exc, TimeoutError):
-            message = _("The sync server {host} did not answer in time.")
-        elif isinstance(exc, ssl.SSLCertVerificationError):
-            message = _("The sync server {host} has a certificate this computer does not trust.")
-        else:
-            message = _("Cannot reach the sync server {host}. Check the address and the network.")
-        return TransportError(message.format(host=self.host))
+        return self._http.send(method, target, body, {**self._headers, **(headers or {})})
 
     def _missing_base(self) -> TransportError:
         return TransportError(
