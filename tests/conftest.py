@@ -136,3 +136,45 @@ def unlocked_app(tmp_path: Path, qtbot):
     app.window.lock()
     app.window.close()
     app.worker.shutdown()
+
+
+@pytest.fixture(scope="session")
+def webdav_server(tmp_path_factory):
+    """A real WebDAV server on 127.0.0.1 for the whole run: (its http URL, its folder)."""
+    from tests.servers import free_port, start_webdav, stop
+
+    root = tmp_path_factory.mktemp("dav")
+    port = free_port()
+    process = start_webdav(root, port)
+    yield f"http://127.0.0.1:{port}", root
+    stop(process)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3 server (moto) on 127.0.0.1 for the whole run: (endpoint, access keys)."""
+    from tests.servers import free_port, moto_set_up, start_moto, stop
+
+    port = free_port()
+    process = start_moto(port)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        yield endpoint, moto_set_up(endpoint)
+    finally:
+        stop(process)
+
+
+@pytest.fixture
+def sync_pair(tmp_path):
+    """Two vaults (amina's, bilal's) syncing through a shared folder: (a, b, folder)."""
+    from tests.sync_support import join, new_vault, set_up
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    a = new_vault(tmp_path / "a", "amina")
+    b = new_vault(tmp_path / "b", "bilal")
+    set_up(a, f"folder://{shared}")
+    join(a, b, "field laptop")
+    yield a, b, shared
+    a.lock()
+    b.lock()

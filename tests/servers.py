@@ -116,3 +116,13 @@ def moto_set_up(endpoint: str) -> dict[str, str]:
     )
     urllib.request.urlopen(switch_on).close()
     return {"access_key": key["AccessKeyId"], "secret_key": key["SecretAccessKey"]}
+
+
+def all_text(error: BaseException | None) -> str:
+    """The message, arguments and representation of an error and everything chained to it
+    (to prove a credential appears in none of them)."""
+    text = []
+    while error is not None:
+        text += [str(error), repr(error), repr(error.args)]
+        error = error.__cause__ or error.__context__
+    return "\n".join(text)

@@ -12,23 +12,16 @@ from hrdesk.services import cases, sync
 from hrdesk.store import sync_state
 from hrdesk.store.migrations import LATEST
 from hrdesk.sync import envelope, payload, push
-from tests.sync_support import join, new_vault, set_up
+from tests.sync_support import new_vault
 
 
 @pytest.fixture
-def pair(tmp_path):
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    a = new_vault(tmp_path / "a", "amina")
-    b = new_vault(tmp_path / "b", "bilal")
-    set_up(a, f"folder://{shared}")
-    join(a, b, "field laptop")
+def pair(sync_pair):
+    a, b, shared = sync_pair
     sync.run(a)
     sync.run(b)
     sync.run(a)
-    yield a, b, shared
-    a.lock()
-    b.lock()
+    return a, b, shared
 
 
 def op_count(session) -> int:
@@ -56,6 +49,24 @@ def refused(a, match: str) -> None:
     result = sync.run(a)
     assert any(match in problem for problem in result.problems), result.problems
     assert op_count(a) == before
+
+
+def opened(session, path):
+    """The header and operations of a sync file, read with ``session``'s keys."""
+    return envelope.open_file(
+        path.read_bytes(),
+        sync_state.shared_vault_id(session.conn),
+        lambda d: sync_state.verify_key_of(session.conn, d),
+        lambda e: sync_state.sync_key(session.conn, e),
+        LATEST,
+    )
+
+
+def resealed(session, header, body, signing_key=None) -> bytes:
+    """A file sealed with the vault's key and signed by ``session``'s device (or another
+    key): what only a device holding both could write."""
+    key = signing_key or sync_state.identity(session.conn).signing_key
+    return envelope.seal(header, body, sync_state.sync_key(session.conn, 1), key)
 
 
 def test_a_truncated_file(pair):
@@ -87,15 +98,8 @@ def test_a_forged_signature(pair):
     a, b, shared = pair
     device, seq = b_writes_a_file(b, "Genuine")
     path = path_of(shared, device, seq)
-    header, body = envelope.open_file(
-        path.read_bytes(),
-        sync_state.shared_vault_id(a.conn),
-        lambda d: sync_state.verify_key_of(a.conn, d),
-        lambda e: sync_state.sync_key(a.conn, e),
-        LATEST,
-    )
-    forged = envelope.seal(header, body, sync_state.sync_key(a.conn, 1), SigningKey.generate())
-    path.write_bytes(forged)
+    header, body = opened(a, path)
+    path.write_bytes(resealed(a, header, body, SigningKey.generate()))
     refused(a, "altered or forged")
 
 
@@ -127,16 +131,9 @@ def test_a_file_from_a_future_schema_version(pair):
     a, b, shared = pair
     device, seq = b_writes_a_file(b, "From the future")
     path = path_of(shared, device, seq)
-    header, body = envelope.open_file(
-        path.read_bytes(),
-        sync_state.shared_vault_id(b.conn),
-        lambda d: sync_state.verify_key_of(b.conn, d),
-        lambda e: sync_state.sync_key(b.conn, e),
-        LATEST,
-    )
+    header, body = opened(b, path)
     future = envelope.Header(**{**header.__dict__, "schema": LATEST + 1})
-    me = sync_state.identity(b.conn)
-    path.write_bytes(envelope.seal(future, body, sync_state.sync_key(b.conn, 1), me.signing_key))
+    path.write_bytes(resealed(b, future, body))
     refused(a, "newer version of hrdesk")
 
 
@@ -159,18 +156,8 @@ def test_a_file_with_an_unknown_kind_of_record(pair):
     a, b, shared = pair
     device, seq = b_writes_a_file(b, "Odd")
     path = path_of(shared, device, seq)
-    header, body = envelope.open_file(
-        path.read_bytes(),
-        sync_state.shared_vault_id(b.conn),
-        lambda d: sync_state.verify_key_of(b.conn, d),
-        lambda e: sync_state.sync_key(b.conn, e),
-        LATEST,
-    )
-    text = body.decode().replace('"case"', '"weapon"', 1)
-    me = sync_state.identity(b.conn)
-    path.write_bytes(
-        envelope.seal(header, text.encode(), sync_state.sync_key(b.conn, 1), me.signing_key)
-    )
+    header, body = opened(b, path)
+    path.write_bytes(resealed(b, header, body.decode().replace('"case"', '"weapon"', 1).encode()))
     refused(a, "damaged")
 
 

@@ -6,7 +6,6 @@ the server must hold no plaintext and no credentials of the vault."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,35 +16,16 @@ from tests.servers import (
     BUCKET,
     WEBDAV_PASSWORD,
     WEBDAV_USER,
-    free_port,
-    moto_set_up,
-    start_moto,
-    start_webdav,
-    stop,
 )
 from tests.sync_support import join, new_vault, replica_state
 
 CANARY = "Canary-Http-Kestrel-31"
 
 
-@pytest.fixture(scope="module")
-def webdav(tmp_path_factory) -> Iterator[tuple[str, Path]]:
-    root = tmp_path_factory.mktemp("dav")
-    port = free_port()
-    process = start_webdav(root, port)
-    yield f"webdav://127.0.0.1:{port}", root
-    stop(process)
-
-
-@pytest.fixture(scope="module")
-def s3_server() -> Iterator[tuple[str, dict[str, str]]]:
-    port = free_port()
-    process = start_moto(port)
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        yield endpoint, moto_set_up(endpoint)
-    finally:
-        stop(process)
+@pytest.fixture
+def webdav(webdav_server) -> tuple[str, Path]:
+    url, root = webdav_server
+    return url.replace("http://", "webdav://"), root
 
 
 def two_vaults_edit_and_sync(tmp_path, address: str, options: dict) -> tuple[Session, Session]:

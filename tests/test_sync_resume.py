@@ -9,20 +9,12 @@ from hrdesk.services import cases, sync
 from hrdesk.store import derived, sync_state
 from hrdesk.sync import push
 from hrdesk.sync.transport import FolderTransport, TransportError
-from tests.sync_support import join, new_vault, replica_state, set_up
+from tests.sync_support import replica_state
 
 
 @pytest.fixture
-def pair(tmp_path):
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    a = new_vault(tmp_path / "a", "amina")
-    b = new_vault(tmp_path / "b", "bilal")
-    set_up(a, f"folder://{shared}")
-    join(a, b, "field laptop")
-    yield a, b, shared
-    a.lock()
-    b.lock()
+def pair(sync_pair):
+    return sync_pair
 
 
 def three_files(a) -> None:

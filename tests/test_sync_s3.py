@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import socket
-import threading
-import time
-from collections.abc import Iterator
 
 import boto3
 import pytest
@@ -20,18 +17,12 @@ import pytest
 from hrdesk.sync import s3
 from hrdesk.sync.s3 import S3Transport
 from hrdesk.sync.transport import TransportError
-from tests.servers import BUCKET, REGION, free_port, moto_set_up, start_moto, stop
+from tests.servers import BUCKET, REGION, all_text, free_port, start_moto, stop
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[str, dict[str, str]]]:
-    port = free_port()
-    process = start_moto(port)
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        yield endpoint, moto_set_up(endpoint)
-    finally:
-        stop(process)
+@pytest.fixture
+def server(s3_server) -> tuple[str, dict[str, str]]:
+    return s3_server
 
 
 _prefixes = iter(range(1_000_000))
@@ -55,36 +46,12 @@ def remote(connect) -> S3Transport:
     return connect()
 
 
-def test_nested_names_round_trip_under_the_prefix(remote, connect):
-    files = {
-        "log/dev-a/1.hrd": b"a1",
-        "log/dev-a/2.hrd": b"a2",
-        "log/dev-b/1.hrd": b"stopped",
-        "blobs/ab/abcdef.bin": b"blob",
-    }
+def test_names_stay_under_the_prefix(remote, connect):
+    files = {"log/dev-a/1.hrd": b"a1", "blobs/0123456789abcdef0123456789abcdef": b"blob"}
     for name, data in files.items():
         assert remote.put_if_absent(name, data)
-    assert remote.list("") == sorted(files)
-    assert remote.list("log") == ["log/dev-a/1.hrd", "log/dev-a/2.hrd", "log/dev-b/1.hrd"]
-    assert remote.list("log/dev-a") == ["log/dev-a/1.hrd", "log/dev-a/2.hrd"]
-    assert remote.list("lo") == []  # a prefix is a folder, not the start of a name
-    assert remote.list("nothing-here") == []
-    for name, data in files.items():
-        assert remote.get(name) == data
     whole_bucket = connect(prefix="")
     assert whole_bucket.list(remote.prefix) == [f"{remote.prefix}/{name}" for name in sorted(files)]
-
-
-def test_put_if_absent_never_overwrites(remote):
-    assert remote.put_if_absent("log/dev-a/1.hrd", b"first")
-    assert not remote.put_if_absent("log/dev-a/1.hrd", b"second")
-    assert remote.get("log/dev-a/1.hrd") == b"first"
-
-
-def test_every_byte_value_survives(remote):
-    data = bytes(range(256)) * 4
-    assert remote.put_if_absent("blobs/all-bytes.bin", data)
-    assert remote.get("blobs/all-bytes.bin") == data
 
 
 def test_more_than_a_thousand_files_are_listed_page_by_page(remote, monkeypatch):
@@ -104,11 +71,6 @@ def test_more_than_a_thousand_files_are_listed_page_by_page(remote, monkeypatch)
     assert "continuation-token" in pages[1]
 
 
-def test_a_missing_file_is_a_clear_error(remote):
-    with pytest.raises(TransportError, match=r"Cannot read log/dev-a/9\.hrd"):
-        remote.get("log/dev-a/9.hrd")
-
-
 def test_a_missing_bucket_is_a_clear_error(connect):
     remote = connect(bucket="no-such-bucket")
     for attempt in (
@@ -118,22 +80,6 @@ def test_a_missing_bucket_is_a_clear_error(connect):
     ):
         with pytest.raises(TransportError, match="The bucket no-such-bucket does not exist"):
             attempt()
-
-
-@pytest.mark.parametrize("name", ["../escape", "log/../../x", "/abs", "log//x", "log/.hidden", ""])
-def test_names_that_could_leave_the_prefix_are_refused(remote, name):
-    with pytest.raises(TransportError, match="Not a valid sync file name"):
-        remote.put_if_absent(name, b"x")
-    assert remote.list("") == []
-
-
-def _all_text(error: BaseException) -> str:
-    """The message, arguments and representation of an error and everything chained to it."""
-    text = []
-    while error is not None:
-        text += [str(error), repr(error), repr(error.args)]
-        error = error.__cause__ or error.__context__
-    return "\n".join(text)
 
 
 def test_wrong_keys_are_refused_and_never_shown(remote, connect, server):
@@ -150,7 +96,7 @@ def test_wrong_keys_are_refused_and_never_shown(remote, connect, server):
         ):
             with pytest.raises(TransportError, match="did not accept the access key") as err:
                 attempt()
-            assert secret[:-1] not in _all_text(err.value)
+            assert secret[:-1] not in all_text(err.value)
     assert remote.list("log") == ["log/dev-a/1.hrd"]
 
 
@@ -166,8 +112,8 @@ def test_no_error_message_contains_the_secret_key(server):
     )
     with pytest.raises(TransportError, match="Cannot reach the sync server") as err:
         nobody.put_if_absent("log/dev-a/1.hrd", b"x")
-    assert secret not in _all_text(err.value)
-    assert "token-never-shown" not in _all_text(err.value)
+    assert secret not in all_text(err.value)
+    assert "token-never-shown" not in all_text(err.value)
 
 
 def test_a_stopped_server_is_a_clear_error_and_a_restarted_one_is_reached_again():
@@ -227,33 +173,6 @@ def test_tls_is_verified_unless_told_otherwise():
         stop(process)
 
 
-def race(devices: list, name: str) -> dict[int, bool]:
-    """Each device writes ``name`` at the same moment; what each put_if_absent returned."""
-    results: dict[int, bool] = {}
-    start = threading.Barrier(len(devices))
-
-    def write(index: int) -> None:
-        start.wait()
-        results[index] = devices[index].put_if_absent(name, f"device {index}".encode())
-
-    threads = [threading.Thread(target=write, args=(i,)) for i in range(len(devices))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
-def test_two_devices_racing_for_one_name_give_one_winner(connect):
-    devices = [connect(), connect()]  # the same prefix, two connections
-    for seq in range(1, 21):
-        name = f"log/dev-a/{seq}.hrd"
-        results = race(devices, name)
-        assert sorted(results.values()) == [False, True], name
-        winner = next(index for index, won in results.items() if won)
-        assert devices[0].get(name) == f"device {winner}".encode()
-
-
 def test_a_write_in_flight_elsewhere_is_waited_for_then_judged(remote, monkeypatch):
     """AWS answers 409 ConditionalRequestConflict while another write of the key runs."""
     answers = iter([(409, b"<Error><Code>ConditionalRequestConflict</Code></Error>"), (404, b"")])
@@ -272,24 +191,6 @@ def test_a_write_in_flight_elsewhere_is_waited_for_then_judged(remote, monkeypat
     assert remote.get("log/dev-a/1.hrd") == b"mine"
     answers = iter([(409, b"<Error><Code>ConditionalRequestConflict</Code></Error>")])
     assert not remote.put_if_absent("log/dev-a/1.hrd", b"again")  # HEAD finds it there
-
-
-def test_a_hundred_small_files_go_through_one_connection_quickly(remote, monkeypatch):
-    opened = []
-    real_connect = remote._http.connect
-    monkeypatch.setattr(remote._http, "connect", lambda: opened.append(1) or real_connect())
-    payload = bytes(range(256)) * 8  # 2 KB
-    names = [f"log/dev-a/{seq}.hrd" for seq in range(1, 101)]
-    began = time.perf_counter()
-    for name in names:
-        assert remote.put_if_absent(name, payload)
-    assert remote.list("log") == sorted(names)
-    assert all(remote.get(name) == payload for name in names)
-    elapsed = time.perf_counter() - began
-    assert len(opened) == 1
-    # Measured at about 0.6 s (moto checks every signature); a 40 ms Nagle/delayed-ACK
-    # stall per request would take ~8 s.
-    assert elapsed < 5, elapsed
 
 
 # The examples of "Authenticating Requests: Using the Authorization Header (AWS Signature
@@ -344,12 +245,3 @@ def test_the_signer_reproduces_the_aws_examples(method, path, query, headers, si
         "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
     )
     assert header.endswith(f", Signature={signature}")
-
-
-def test_delete_removes_a_file_and_a_missing_one_is_fine(remote):
-    assert remote.put_if_absent("blobs/0123456789abcdef0123456789abcdef", b"evidence")
-    remote.delete("blobs/0123456789abcdef0123456789abcdef")
-    assert remote.list("blobs") == []
-    with pytest.raises(TransportError):
-        remote.get("blobs/0123456789abcdef0123456789abcdef")
-    remote.delete("blobs/0123456789abcdef0123456789abcdef")  # already gone: no error

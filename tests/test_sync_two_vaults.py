@@ -15,16 +15,8 @@ CANARY = "Canary-Sync-Heron-77"
 
 
 @pytest.fixture
-def pair(tmp_path):
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    a = new_vault(tmp_path / "a", "amina")
-    b = new_vault(tmp_path / "b", "bilal")
-    set_up(a, f"folder://{shared}")
-    join(a, b, "field laptop")
-    yield a, b, shared
-    a.lock()
-    b.lock()
+def pair(sync_pair):
+    return sync_pair
 
 
 def both_sync(a, b):
@@ -94,19 +86,17 @@ def test_the_same_field_edited_on_both_sides_is_a_conflict_on_both_then_settled(
     assert replica_state(a) == replica_state(b)
 
 
+def case_with_an_incident(a, b) -> tuple[str, str]:
+    """A case with one incident, made on a and synced to b: (its ref, the incident id)."""
+    incident = {"date": "2026-05-01", "description": "Raid", "violations": ["arbitrary-detention"]}
+    ref = cases.add_case(a, {"title": "Case", "incidents": [incident]})["ref"]
+    both_sync(a, b)
+    return ref, cases.show_case(a, ref)["incidents"][0]["id"]
+
+
 def test_a_delete_that_crossed_an_edit_is_a_conflict_and_can_be_restored(pair):
     a, b, _shared = pair
-    ref = cases.add_case(
-        a,
-        {
-            "title": "Case",
-            "incidents": [
-                {"date": "2026-05-01", "description": "Raid", "violations": ["arbitrary-detention"]}
-            ],
-        },
-    )["ref"]
-    both_sync(a, b)
-    incident_id = cases.show_case(a, ref)["incidents"][0]["id"]
+    ref, incident_id = case_with_an_incident(a, b)
     cases.update_case(a, ref, {"incidents": [{"id": incident_id, "deleted": True}]})
     cases.update_case(b, ref, {"incidents": [{"id": incident_id, "description": "Night raid"}]})
     both_sync(a, b)
@@ -125,17 +115,7 @@ def test_a_delete_that_crossed_an_edit_is_a_conflict_and_can_be_restored(pair):
 
 def test_an_edit_before_the_delete_on_the_same_device_is_no_conflict(pair):
     a, b, _shared = pair
-    ref = cases.add_case(
-        a,
-        {
-            "title": "Case",
-            "incidents": [
-                {"date": "2026-05-01", "description": "Raid", "violations": ["arbitrary-detention"]}
-            ],
-        },
-    )["ref"]
-    both_sync(a, b)
-    incident_id = cases.show_case(a, ref)["incidents"][0]["id"]
+    ref, incident_id = case_with_an_incident(a, b)
     cases.update_case(b, ref, {"incidents": [{"id": incident_id, "description": "Night raid"}]})
     both_sync(a, b)
     cases.update_case(a, ref, {"incidents": [{"id": incident_id, "deleted": True}]})

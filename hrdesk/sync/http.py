@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import ssl
 import threading
+import xml.etree.ElementTree as ET
 from urllib.parse import SplitResult
 
 from hrdesk.i18n import _
@@ -82,3 +83,15 @@ class KeptAlive:
         else:
             message = _("Cannot reach the sync server {host}. Check the address and the network.")
         return TransportError(message.format(host=self.host))
+
+
+def parse_listing(body: bytes, host: str) -> ET.Element:
+    """A server's XML answer to a listing, or a clear error if it cannot be read."""
+    try:
+        return ET.fromstring(body)
+    except ET.ParseError as exc:
+        raise TransportError(
+            _("The sync server {host} sent a folder listing that cannot be read.").format(
+                host=host
+            )
+        ) from exc

@@ -29,7 +29,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote, unquote_plus, urlsplit
 
 from hrdesk.i18n import _
-from hrdesk.sync.http import KeptAlive
+from hrdesk.sync.http import KeptAlive, parse_listing
 from hrdesk.sync.transport import TransportError, check_name
 
 _BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,62}")
@@ -153,14 +153,7 @@ class S3Transport:
             status, body = self._request("GET", "", params)
             if status != 200:
                 raise self._error(status, body)
-            try:
-                page = ET.fromstring(body)
-            except ET.ParseError as exc:
-                raise TransportError(
-                    _("The sync server {host} sent a folder listing that cannot be read.").format(
-                        host=self.host
-                    )
-                ) from exc
+            page = parse_listing(body, self.host)
             for entry in _children(page, "Contents"):
                 key = unquote_plus(_text(entry, "Key"))
                 name = key[len(self._keys) :]

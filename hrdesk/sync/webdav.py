@@ -25,11 +25,10 @@ messages name the server and the file, never the account.
 from __future__ import annotations
 
 import base64
-import xml.etree.ElementTree as ET
 from urllib.parse import quote, unquote, urlsplit
 
 from hrdesk.i18n import _
-from hrdesk.sync.http import KeptAlive
+from hrdesk.sync.http import KeptAlive, parse_listing
 from hrdesk.sync.transport import TransportError, check_name
 
 _PROPFIND = (
@@ -146,14 +145,7 @@ class WebDavTransport:
 
     def _entries(self, body: bytes) -> list[tuple[str, bool]]:
         """(name relative to the base, is a collection) for each response of a multistatus."""
-        try:
-            root = ET.fromstring(body)
-        except ET.ParseError as exc:
-            raise TransportError(
-                _("The sync server {host} sent a folder listing that cannot be read.").format(
-                    host=self.host
-                )
-            ) from exc
+        root = parse_listing(body, self.host)
         entries = []
         for response in root.iter("{DAV:}response"):
             path = unquote(urlsplit(response.findtext("{DAV:}href", "")).path)
