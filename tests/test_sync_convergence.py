@@ -6,8 +6,8 @@ edits of the same few fields on the same records (so concurrent edits of one
 field are common), deletes and restores, new notes, clocks skewed by up to a day
 either way, and syncs in which a replica sees only a random subset of the
 shared files (as a folder synchronized with delays delivers them), plus replayed
-old files dropped under new names. In the end every replica syncs until nothing
-moves, and then:
+old files dropped under new names and whole histories delivered again. In the
+end every replica syncs until nothing moves, and then:
 
 - every replica shows the same records, the same derived data and the same
   conflicts (``replica_state``);
@@ -69,6 +69,7 @@ step = st.one_of(
         st.just("skew"), st.integers(0, REPLICAS - 1), st.integers(-DAY_MS, DAY_MS), st.just(0)
     ),
     st.tuples(st.just("replay"), st.integers(0, REPLICAS - 1), st.just(0), st.just(0)),
+    st.tuples(st.just("redeliver"), st.integers(0, REPLICAS - 1), st.just(0), st.just(0)),
 )
 
 
@@ -147,6 +148,9 @@ def test_replicas_converge_and_lose_no_concurrent_value(tmp_path_factory, progra
             elif kind == "replay" and not replayed:
                 _replay(root, rng)
                 replayed = True
+            elif kind == "redeliver":
+                # The replica forgets how far it read: every file comes again (duplicates).
+                session.conn.execute("DELETE FROM sync_pulled")
         for _round in range(3):
             for session in replicas:
                 _run_with(session, FolderTransport(root))
