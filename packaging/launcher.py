@@ -8,9 +8,10 @@ program: with ``HRDESK_STARTUP_PROBE=1`` in the environment and ``VAULT SETTINGS
 [LANGUAGE]`` as arguments, it builds the desktop app the way ``hrdesk gui`` does, runs
 the event loop until the unlock screen has been painted, prints one line
 ``HRDESK-PROBE {json}`` (timings and what the app found: fonts, Qt's translations, the
-platform plugin) and exits. packaging/bench_bundle.py times cold starts with it and the
-smoke test (tests/test_packaging.py) checks what it reports. The same file runs from a
-source checkout (``python packaging/launcher.py``), so both are measured the same way.
+platform plugin, CA certificates) and exits. packaging/bench_bundle.py times cold
+starts with it and the smoke test (tests/test_packaging.py) checks what it reports.
+The same file runs from a source checkout (``python packaging/launcher.py``), so both
+are measured the same way.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ def startup_probe(argv: list[str], started: float) -> int:
             return 1
         app.qapp.processEvents(flags)
     marks["painted"] = time.monotonic()
+    import ssl  # after the timing: not part of a start
+
     report = {
         "marks": marks,
         "frozen": bool(getattr(sys, "frozen", False)),
@@ -82,6 +85,8 @@ def startup_probe(argv: list[str], started: float) -> int:
         # Qt's own text for a stock button: translated only if qtbase_<lang>.qm was loaded.
         "qt_cancel": QCoreApplication.translate("QPlatformTheme", "Cancel"),
         "right_to_left": app.qapp.isRightToLeft(),
+        # CA certificates the bundled OpenSSL found (HTTPS for sync): 0 means none.
+        "ca_certificates": ssl.create_default_context().cert_store_stats()["x509_ca"],
     }
     print(PROBE_MARKER + " " + json.dumps(report, ensure_ascii=False), flush=True)
     app.close()

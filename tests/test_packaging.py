@@ -36,7 +36,8 @@ SUMMARY = "Encrypted case management for human-rights organizations."
 
 def load(name: str):
     """A script of packaging/ (a folder of scripts, not a package: 'packaging' is PyPI's)."""
-    spec = importlib.util.spec_from_file_location(f"hrdesk_packaging_{name}", PACKAGING / name)
+    module_name = "hrdesk_packaging_" + re.sub(r"\W", "_", name)
+    spec = importlib.util.spec_from_file_location(module_name, PACKAGING / name)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -344,6 +345,20 @@ def test_macos_bundle_settings() -> None:
     assert "launcher.py" in spec
 
 
+def test_the_bundle_finds_the_systems_ca_certificates(monkeypatch) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", "/set/by/the/user")  # loading runs the hook: a no-op
+    hook = load("rthooks/ca_certificates.py")
+    present = {"/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"}
+    environ: dict[str, str] = {}
+    found = hook.use_system_certificates(environ, present.__contains__)
+    if sys.platform == "win32":
+        assert found is None and environ == {}
+    else:
+        assert found == environ["SSL_CERT_FILE"] == "/etc/pki/tls/certs/ca-bundle.crt"
+        assert hook.use_system_certificates({"SSL_CERT_DIR": "/mine"}, present.__contains__) is None
+        assert hook.use_system_certificates({}, lambda _path: False) is None
+
+
 # -- the launcher (the frozen entry point), from source ----------------------------------
 
 
@@ -550,6 +565,7 @@ def test_bundle_probe_finds_fonts_and_qt_translations(bundle, env, demo, home) -
         assert Path(report["qt_translations_dir"]).is_relative_to(bundle)
         assert report["qt_cancel"] == qt_cancel(language) != "Cancel"
         assert report["right_to_left"] is right_to_left
+        assert report["ca_certificates"] > 0  # HTTPS (sync) trusts the system's CAs
 
 
 def test_bundle_gui_runs_offscreen(bundle: Path, env: dict, demo) -> None:
