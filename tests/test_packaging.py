@@ -188,6 +188,11 @@ def build_script():
     return load("build.py")
 
 
+def translated(lang: str) -> str | None:
+    text = catalogs.load(lang).gettext(SUMMARY)
+    return None if text == SUMMARY else text
+
+
 def test_desktop_entry(build_script, tmp_path: Path) -> None:
     text = build_script.desktop_entry().decode("utf-8")
     entry = configparser.ConfigParser(interpolation=None)
@@ -197,8 +202,8 @@ def test_desktop_entry(build_script, tmp_path: Path) -> None:
     assert values["Type"] == "Application" and values["Icon"] == APP_ID
     assert values["Exec"].split()[0] == values["TryExec"] == "hrdesk"
     assert values["Comment"] == SUMMARY
-    for lang in LANGUAGES:  # the catalogs' own translation, complete for fr, es, ar
-        assert values[f"Comment[{lang}]"] == catalogs.load(lang).gettext(SUMMARY) != SUMMARY
+    for lang in LANGUAGES:  # the catalogs' own translation, where there is one
+        assert values.get(f"Comment[{lang}]") == translated(lang)
     if shutil.which("desktop-file-validate"):
         path = tmp_path / f"{APP_ID}.desktop"
         path.write_text(text, encoding="utf-8")
@@ -215,7 +220,7 @@ def test_appstream_metadata(build_script, tmp_path: Path) -> None:
     # The newest release listed is this version: bump it with pyproject's.
     assert component.find("releases/release").get("version") == project["version"]
     langs = {s.get("{http://www.w3.org/XML/1998/namespace}lang") for s in component.iter("summary")}
-    assert langs == {None, *LANGUAGES}
+    assert langs == {None, *(lang for lang in LANGUAGES if translated(lang))}
     if shutil.which("appstreamcli"):
         path = tmp_path / f"{APP_ID}.metainfo.xml"
         path.write_bytes(data)
@@ -234,9 +239,8 @@ def install_env(home: Path) -> dict[str, str]:
 def check_install_and_uninstall(folder: Path, home: Path) -> None:
     """install.sh then uninstall.sh from an unpacked tarball (``folder``), in ``home``."""
     env = install_env(home)
-    sh = ["sh"]
     installed = subprocess.run(
-        [*sh, str(folder / "install.sh"), "--user"], env=env, capture_output=True, text=True
+        ["sh", str(folder / "install.sh"), "--user"], env=env, capture_output=True, text=True
     )
     assert installed.returncode == 0, installed.stderr
     lib = home / ".local" / "lib" / "hrdesk"
@@ -256,7 +260,7 @@ def check_install_and_uninstall(folder: Path, home: Path) -> None:
     vault.mkdir(parents=True)
     (vault / "hrdesk.db").write_bytes(b"cases")
     removed = subprocess.run(
-        [*sh, str(lib / "uninstall.sh")], env=env, capture_output=True, text=True
+        ["sh", str(lib / "uninstall.sh")], env=env, capture_output=True, text=True
     )
     assert removed.returncode == 0, removed.stderr
     assert not lib.exists() and not (home / ".local" / "bin" / "hrdesk").exists()
@@ -264,10 +268,10 @@ def check_install_and_uninstall(folder: Path, home: Path) -> None:
     assert (vault / "hrdesk.db").read_bytes() == b"cases"  # the vault stays
 
     subprocess.run(
-        [*sh, str(folder / "install.sh"), "--user"], env=env, check=True, capture_output=True
+        ["sh", str(folder / "install.sh"), "--user"], env=env, check=True, capture_output=True
     )
     refused = subprocess.run(
-        [*sh, str(lib / "uninstall.sh"), "--delete-data"],
+        ["sh", str(lib / "uninstall.sh"), "--delete-data"],
         env=env,
         input="no\n",
         capture_output=True,
@@ -275,7 +279,7 @@ def check_install_and_uninstall(folder: Path, home: Path) -> None:
     )
     assert refused.returncode == 1 and vault.exists() and lib.exists()
     subprocess.run(
-        [*sh, str(lib / "uninstall.sh"), "--delete-data"],
+        ["sh", str(lib / "uninstall.sh"), "--delete-data"],
         env=env,
         input="DELETE\n",
         check=True,
