@@ -44,7 +44,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     setup.add_argument("--region", help=_("S3 region (default us-east-1)"))
     setup.add_argument("--access-key", help=_("S3 access key (secret key: HRDESK_SYNC_SECRET_KEY)"))
     setup.add_argument("--label", default=None, help=_("a name for this device"))
-    status = actions.add_parser("status", help=_("where, when last, what is waiting"))
+    status = actions.add_parser(
+        "status", help=_("the shared place, the last sync, and what waits to be sent")
+    )
     json_output(status)
 
     device = sub.add_parser("device", help=_("devices allowed to sync, and joining"))
@@ -81,7 +83,9 @@ def _secret(env: str, prompt: str) -> str:
     if value is not None:
         return value
     if not sys.stdin.isatty():
-        raise HrdeskError(_("No secret given: set {env} or run in a terminal.").format(env=env))
+        raise HrdeskError(
+            _("No password or secret key given: set {env} or run in a terminal.").format(env=env)
+        )
     return getpass.getpass(prompt)
 
 
@@ -133,12 +137,19 @@ def cmd_sync(args: argparse.Namespace, session: Session, _read_json: Any) -> int
         print_json(result.as_json())
     else:
         print(
-            _("Files sent: {sent}; files received: {received} ({operations} changes).").format(
+            _("Files sent: {sent}; files received: {received}.").format(
                 sent=format_number(result.sent_files),
                 received=format_number(result.received_files),
-                operations=format_number(result.received_operations),
             )
         )
+        if result.received_operations:
+            print(
+                ngettext(
+                    "{count} change received.",
+                    "{count} changes received.",
+                    result.received_operations,
+                ).format(count=format_number(result.received_operations))
+            )
         if result.conflicts:
             print(
                 ngettext(
@@ -183,9 +194,9 @@ def cmd_device(args: argparse.Namespace, session: Session, _read_json: Any) -> i
         info = sync.join(session, _read(args.accept))
         print(_("Joined. Run hrdesk sync to receive the organization's cases."))
         print(
-            _("The administrator's safety code is {code}: check it with them.").format(
-                code=info["admin_code"]
-            )
+            _(
+                "The safety code of the administrator's device is {code}: check it with them."
+            ).format(code=info["admin_code"])
         )
         return 0
     if args.device_command == "enroll":
@@ -219,7 +230,7 @@ def cmd_device(args: argparse.Namespace, session: Session, _read_json: Any) -> i
             if item["this_device"]:
                 marks.append(_("this device"))
             if item["admin"]:
-                marks.append(_("admin"))
+                marks.append(_("manages devices"))
             if item["revoked_at"]:
                 marks.append(_("revoked"))
             print(

@@ -180,7 +180,10 @@ def read_list(conn, data: bytes, vault_id: str, version: int, prev: str) -> list
         raise SyncFileRejected(_("The sync file's name does not match its contents."))
     if header.prev != prev:
         raise SyncFileRejected(
-            _("The device list does not follow the version this device has (it was replayed).")
+            _(
+                "The device list does not follow the version this device has (a version is "
+                "missing, or an old one was replayed)."
+            )
         )
     try:
         return [entry_from_json(item) for item in json.loads(body)["devices"]]
@@ -241,7 +244,7 @@ def publish(
             return version
         if first:
             raise TransportError(
-                _("This sync location is already used by another vault; choose an empty one.")
+                _("This shared place is already used by another vault; choose an empty one.")
             )
     raise TransportError(
         _("The device list is being changed from another device; try again in a moment.")

@@ -53,7 +53,7 @@ def parse(address: str, options: dict[str, str]) -> tuple[str, dict[str, str]]:
             )
         return f"s3://{parts.hostname}{parts.path}", options
     raise TransportError(
-        _("Unknown kind of sync location {scheme}: use folder, webdav, webdavs or s3.").format(
+        _("Unknown kind of shared place {scheme}: use folder, webdav, webdavs or s3.").format(
             scheme=scheme
         )
     )
