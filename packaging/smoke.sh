@@ -3,7 +3,7 @@
 # (tests/test_packaging.py with HRDESK_BUNDLE set): --version, French help, the vault
 # in the user data folder, a demo vault, an Arabic dossier with its fonts, the desktop
 # app offscreen, the tarball's install and uninstall scripts. CI runs it after the main
-# test suite (.ci/run); about two minutes on two cores, most of it PyInstaller.
+# test suite (.ci/run); about a minute on two cores, half of it PyInstaller.
 # Usage: packaging/smoke.sh [pytest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
