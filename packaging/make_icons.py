@@ -6,7 +6,9 @@ Writes, next to the drawing (the results are committed, so a build needs nothing
 PyInstaller):
 - ``png/hrdesk-<N>.png`` for N in 16…512: the Linux hicolor theme sizes;
 - ``hrdesk.ico`` (Windows: 16…256, PNG-compressed entries, as Windows Vista and later read);
-- ``hrdesk.icns`` (macOS: 16…1024, PNG entries).
+- ``hrdesk.icns`` (macOS: 16…1024, PNG entries);
+- and the window icon's sizes (16…256) into ``hrdesk/resources/icons``, where the
+  running app finds them in any installation (gui/app.py).
 
 Qt's own SVG renderer draws them (PySide6-Essentials has QtSvg), and both containers are
 written by hand: they are a header, a table and the PNG files, nothing more.
@@ -19,6 +21,8 @@ import sys
 from pathlib import Path
 
 ICONS = Path(__file__).resolve().parent / "icons"
+APP_ICONS = Path(__file__).resolve().parent.parent / "hrdesk" / "resources" / "icons"
+WINDOW_SIZES = (16, 32, 48, 64, 128, 256)
 SVG = ICONS / "hrdesk.svg"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)  # hicolor theme folders
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
@@ -94,6 +98,8 @@ def main() -> int:
     (ICONS / "png").mkdir(exist_ok=True)
     for size in PNG_SIZES:
         (ICONS / "png" / f"hrdesk-{size}.png").write_bytes(pngs[size])
+    for size in WINDOW_SIZES:
+        (APP_ICONS / f"hrdesk-{size}.png").write_bytes(pngs[size])
     (ICONS / "hrdesk.ico").write_bytes(ico({size: pngs[size] for size in ICO_SIZES}))
     (ICONS / "hrdesk.icns").write_bytes(icns(pngs))
     print(f"wrote {len(PNG_SIZES)} PNG files, hrdesk.ico and hrdesk.icns in {ICONS}")

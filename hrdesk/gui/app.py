@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from hrdesk.gui.client import VaultClient
@@ -13,6 +14,17 @@ from hrdesk.gui.language import apply_language
 from hrdesk.gui.main_window import MainWindow
 from hrdesk.gui.settings import AppSettings, default_settings_path
 from hrdesk.gui.worker import DbWorker
+from hrdesk.resources import resource_path
+
+DESKTOP_ID = "org.hrdesk.hrdesk"
+
+
+def app_icon() -> QIcon:
+    """The app's icon at every size shipped in resources/icons (packaging/make_icons.py)."""
+    icon = QIcon()
+    for path in sorted(resource_path("icons").glob("hrdesk-*.png")):
+        icon.addFile(str(path))
+    return icon
 
 
 class App:
@@ -24,6 +36,9 @@ class App:
         self.qapp = QApplication.instance() or QApplication(sys.argv)
         self.qapp.setApplicationName("hrdesk")
         self.qapp.setApplicationDisplayName("hrdesk")
+        # The menu entry's id (packaging/linux): lets Wayland docks match the window to it.
+        self.qapp.setDesktopFileName(DESKTOP_ID)
+        self.qapp.setWindowIcon(app_icon())
         register_bundled_fonts()
         self.settings = AppSettings(settings_path or default_settings_path())
         apply_language(self.qapp, language if language is not None else self.settings.language)

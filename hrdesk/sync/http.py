@@ -91,7 +91,5 @@ def parse_listing(body: bytes, host: str) -> ET.Element:
         return ET.fromstring(body)
     except ET.ParseError as exc:
         raise TransportError(
-            _("The sync server {host} sent a folder listing that cannot be read.").format(
-                host=host
-            )
+            _("The sync server {host} sent a folder listing that cannot be read.").format(host=host)
         ) from exc
