@@ -1,10 +1,11 @@
 """Packaging (packaging/): what goes into the bundle, icons, menu entry, AppStream
 metadata, installers; and the smoke test of a built bundle.
 
-The smoke test runs the frozen app itself, so it needs a build (about a minute): it is
-skipped unless ``HRDESK_BUNDLE`` names the one-folder build. packaging/smoke.sh builds
-it and runs this file with that variable set; CI (.ci/run) runs smoke.sh after the main
-suite. Every run of the bundle gets its own HOME and XDG folders and the C locale.
+The smoke test runs the frozen app itself, so it needs a build (about a minute): its
+tests (marked ``bundle``) are deselected unless ``HRDESK_BUNDLE`` names the one-folder
+build (tests/conftest.py). packaging/smoke.sh builds it and runs this file with that
+variable set; CI (.ci/run) runs smoke.sh after the main suite. Every run of the bundle
+gets its own HOME and XDG folders and the C locale.
 """
 
 from __future__ import annotations
@@ -467,15 +468,18 @@ def run(bundle: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
     return result
 
 
+@pytest.mark.bundle
 def test_bundle_version(bundle: Path, env: dict) -> None:
     assert run(bundle, env, "--version").stdout.strip() == f"hrdesk {hrdesk.__version__}"
 
 
+@pytest.mark.bundle
 def test_bundle_speaks_french(bundle: Path, env: dict) -> None:
     out = run(bundle, env, "--lang", "fr", "--help").stdout
     assert catalogs.load("fr").gettext(SUMMARY) in out
 
 
+@pytest.mark.bundle
 def test_bundle_contents(bundle: Path) -> None:
     internal = bundle / "_internal"
     resources = internal / "hrdesk" / "resources"
@@ -506,6 +510,7 @@ def test_bundle_contents(bundle: Path) -> None:
     assert size < BUDGET_MB * 1e6, f"the bundle grew to {size / 1e6:.0f} MB"
 
 
+@pytest.mark.bundle
 def test_bundle_keeps_the_vault_in_the_user_data_folder(bundle: Path, env: dict, home: Path):
     run(bundle, env, "init", "--org", "Smoke test", "--user", "smoke")
     assert (home / "data" / "hrdesk" / "vault" / "hrdesk.db").is_file()
@@ -520,6 +525,7 @@ def demo(bundle: Path, env: dict, home: Path) -> tuple[Path, list[str]]:
     return folder, re.findall(r"^\s+(\d{4}-[0-9A-Z]{4}-\d{4})\s", out, flags=re.MULTILINE)
 
 
+@pytest.mark.bundle
 def test_bundle_exports_an_arabic_dossier_with_its_fonts(bundle, env, demo, home) -> None:
     folder, refs = demo
     assert refs
@@ -558,6 +564,7 @@ def test_bundle_exports_an_arabic_dossier_with_its_fonts(bundle, env, demo, home
         assert re.search("[\u0621-\u064a]{3}", text)  # Arabic letters, extracted back
 
 
+@pytest.mark.bundle
 def test_bundle_probe_finds_fonts_and_qt_translations(bundle, env, demo, home) -> None:
     folder, _refs = demo
     fonts = len(list((ROOT / "hrdesk" / "resources" / "fonts").glob("*.ttf")))
@@ -572,6 +579,7 @@ def test_bundle_probe_finds_fonts_and_qt_translations(bundle, env, demo, home) -
         assert report["ca_certificates"] > 0  # HTTPS (sync) trusts the system's CAs
 
 
+@pytest.mark.bundle
 def test_bundle_gui_runs_offscreen(bundle: Path, env: dict, demo) -> None:
     folder, _refs = demo
     child = subprocess.Popen(
@@ -590,6 +598,7 @@ def test_bundle_gui_runs_offscreen(bundle: Path, env: dict, demo) -> None:
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.bundle
 def test_bundle_tarball_installs_and_uninstalls(bundle: Path, tmp_path: Path) -> None:
     tarballs = sorted(bundle.parent.glob(f"hrdesk-{hrdesk.__version__}-linux-*.tar.gz"))
     assert tarballs, f"no tarball beside {bundle}"
@@ -607,5 +616,6 @@ def test_bundle_tarball_installs_and_uninstalls(bundle: Path, tmp_path: Path) ->
     check_install_and_uninstall(folder, tmp_path / "home")
 
 
+@pytest.mark.bundle
 def test_bundle_was_left_untouched(bundle: Path) -> None:
     assert listing(bundle) == BEFORE["files"]
