@@ -10,6 +10,7 @@ outages, paging) is tested in its own file.
 from __future__ import annotations
 
 import itertools
+import socket
 import tempfile
 import threading
 import time
@@ -159,3 +160,16 @@ def test_a_hundred_small_files_go_through_one_connection_quickly(make_http, monk
     # Measured at about 0.16 s (WebDAV) and 0.6 s (moto checks every signature); a 40 ms
     # Nagle/delayed-ACK stall per request would take ~8 s.
     assert elapsed < 5, elapsed
+
+
+def test_a_server_that_never_answers_is_a_clear_error(make_http, monkeypatch):
+    """The kernel accepts the connection; nothing ever replies."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        remote = make_http()
+        port = silent.getsockname()[1]
+        monkeypatch.setattr(remote._http, "host", f"127.0.0.1:{port}")
+        monkeypatch.setattr(remote._http, "_timeout", 0.5)
+        with pytest.raises(TransportError, match="did not answer in time"):
+            remote.list("log")

@@ -93,3 +93,15 @@ def parse_listing(body: bytes, host: str) -> ET.Element:
         raise TransportError(
             _("The sync server {host} sent a folder listing that cannot be read.").format(host=host)
         ) from exc
+
+
+def status_error(host: str, status: int) -> TransportError:
+    """What any sync server's unexpected status means (each transport words 401/403/404
+    for what it calls credentials and folders)."""
+    if status == 507:
+        message = _("The sync server {host} has no space left.")
+    elif status >= 500:
+        message = _("The sync server {host} has a problem (HTTP {status}). Try again later.")
+    else:
+        message = _("The sync server {host} gave an unexpected answer (HTTP {status}).")
+    return TransportError(message.format(host=host, status=status))

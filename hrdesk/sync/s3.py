@@ -29,7 +29,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote, unquote_plus, urlsplit
 
 from hrdesk.i18n import _
-from hrdesk.sync.http import KeptAlive, parse_listing
+from hrdesk.sync.http import KeptAlive, parse_listing, status_error
 from hrdesk.sync.transport import TransportError, check_name
 
 _BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,62}")
@@ -253,12 +253,8 @@ class S3Transport:
             )
         elif status == 404 and name is not None:
             message = _("Cannot read {name} from the sync server.")
-        elif status == 507:
-            message = _("The sync server {host} has no space left.")
-        elif status >= 500:
-            message = _("The sync server {host} has a problem (HTTP {status}). Try again later.")
         else:
-            message = _("The sync server {host} gave an unexpected answer (HTTP {status}).")
+            return status_error(self.host, status)
         return TransportError(
             message.format(host=self.host, bucket=self.bucket, name=name, status=status)
         )

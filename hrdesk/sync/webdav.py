@@ -28,7 +28,7 @@ import base64
 from urllib.parse import quote, unquote, urlsplit
 
 from hrdesk.i18n import _
-from hrdesk.sync.http import KeptAlive, parse_listing
+from hrdesk.sync.http import KeptAlive, parse_listing, status_error
 from hrdesk.sync.transport import TransportError, check_name
 
 _PROPFIND = (
@@ -178,10 +178,6 @@ class WebDavTransport:
             message = _("The sync server {host} did not accept the user name and password.")
         elif status == 403:
             message = _("The sync server {host} does not allow this account to use the folder.")
-        elif status == 507:
-            message = _("The sync server {host} has no space left.")
-        elif status >= 500:
-            message = _("The sync server {host} has a problem (HTTP {status}). Try again later.")
         else:
-            message = _("The sync server {host} gave an unexpected answer (HTTP {status}).")
-        return TransportError(message.format(host=self.host, status=status))
+            return status_error(self.host, status)
+        return TransportError(message.format(host=self.host))
