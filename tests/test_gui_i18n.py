@@ -178,6 +178,8 @@ def test_arabic_is_right_to_left_and_translated(app_in, qtbot, tmp_path):
     window.lock()
     shots.append(screenshot(window, folder, "unlock"))
     assert all(path.stat().st_size > 5_000 for path in shots)
+    hint = window.unlock_page.hint
+    assert hint.text() and hint.height() >= hint.heightForWidth(hint.width())  # not cut
 
 
 def test_switching_language_in_settings_applies_at_once_and_keeps_the_open_case(app_in, qtbot):

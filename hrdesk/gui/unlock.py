@@ -20,6 +20,9 @@ from hrdesk.gui.widgets import ErrorLabel
 from hrdesk.i18n import _, ngettext
 
 
+HINT_WIDTH = 420
+
+
 class UnlockPage(QWidget):
     unlocking = Signal()
 
@@ -36,6 +39,10 @@ class UnlockPage(QWidget):
         self.title.setFont(font)
         self.hint = QLabel("", self)
         self.hint.setWordWrap(True)
+        # A wrapped label needs a width of its own to know its height: without one, a
+        # hint longer than a line (Arabic, several users) was cut in half.
+        self.hint.setFixedWidth(HINT_WIDTH)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.prompt = QLabel("", self)
         self.secret = QLineEdit(self)
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
