@@ -272,3 +272,26 @@ def test_a_set_up_cut_off_before_the_device_list_is_written_can_be_run_again(tmp
     set_up(a, f"folder://{shared}")
     assert sync.is_set_up(a) and sync.status(a)["devices"] == 1
     a.lock()
+
+
+def test_a_device_with_its_clock_years_ahead_does_not_drag_the_others(pair):
+    import time
+
+    from hrdesk.core.hlc import HybridClock, Timestamp
+
+    a, b, _shared = pair
+    ref = cases.add_case(a, {"title": "Clock"})["ref"]
+    both_sync(a, b)
+    ahead = time.time_ns() // 1_000_000 + 3 * 365 * 86_400_000  # three years ahead
+    b.writer._clock = HybridClock(b.writer._clock.last, lambda: ahead)
+    cases.update_case(b, ref, {"summary": "from the future"})
+    both_sync(a, b)
+    assert cases.show_case(a, ref)["summary"] == "from the future"
+    cases.update_case(a, ref, {"summary": "later, with a right clock"})
+    own = Timestamp.decode(a.writer.device.hlc).wall_ms
+    assert own < time.time_ns() // 1_000_000 + 2 * 86_400_000
+    both_sync(a, b)
+    # The later edit had seen the future one: it wins on both sides, whatever the clocks.
+    for session in (a, b):
+        assert cases.show_case(session, ref)["summary"] == "later, with a right clock"
+    assert conflicts.list_conflicts(a) == conflicts.list_conflicts(b) == []

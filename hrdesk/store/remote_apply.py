@@ -13,13 +13,16 @@ such a link resolves once the other device's changes arrive.
 
 from __future__ import annotations
 
-from hrdesk.core.hlc import iso_time
+import time
+
+from hrdesk.core.hlc import Timestamp, iso_time
 from hrdesk.store import derived, merge
 from hrdesk.store.connection import Connection, transaction
 from hrdesk.store.oplog import Commit
 from hrdesk.store.sync_state import START, Progress
 
 OpRow = tuple[str, str, str, str, str]
+MAX_CLOCK_LEAD_MS = 24 * 3600 * 1000
 
 
 class CommitClash(Exception):
@@ -82,6 +85,7 @@ def _apply(
     for case_id in sorted(case_times):
         derived.refresh_case(conn, case_id, case_times[case_id])
     if newest_hlc is not None:
+        newest_hlc = min(newest_hlc, clock_limit())
         conn.execute("UPDATE local_device SET hlc = max(hlc, ?)", (newest_hlc,))
     conn.execute(
         "INSERT INTO sync_pulled (device_id, file_seq, file_digest, commit_seq, commit_hash) "
@@ -91,6 +95,15 @@ def _apply(
         (device_id, state.file_seq, state.file_digest, state.commit_seq, state.commit_hash),
     )
     return entities, set(case_times), added, newest_hlc
+
+
+def clock_limit(now_ms: int | None = None) -> str:
+    """How far another device's clock may move this one: a day past this computer's.
+    A laptop whose date is years ahead would otherwise drag every device's clock (and
+    every later change's date) into its future. Order between changes does not depend
+    on it: what an edit replaces is in its ``seen`` list, not in its time."""
+    now = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    return Timestamp(now + MAX_CLOCK_LEAD_MS, 0).encode()
 
 
 def _insert_commit(conn: Connection, commit: Commit, digest: str, ops: list[OpRow]) -> bool:
