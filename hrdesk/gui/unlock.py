@@ -19,7 +19,6 @@ from hrdesk.gui.settings import AppSettings
 from hrdesk.gui.widgets import ErrorLabel
 from hrdesk.i18n import _, ngettext
 
-
 HINT_WIDTH = 420
 
 
