@@ -524,3 +524,66 @@ def test_a_webdav_password_is_never_shown_nor_written_outside_the_vault(
             data = path.read_bytes()
             assert canary.encode() not in data, path
             assert canary.encode("utf-16-le") not in data, path
+
+
+def test_evidence_from_another_device_is_fetched_off_the_database_worker(
+    unlocked_app, qtbot, tmp_path, monkeypatch
+):
+    """Opening it downloads the file on sync's own thread: a save made meanwhile goes
+    through, and the preview shows the file once it has come and been checked."""
+    from hrdesk.services import evidence
+
+    app = unlocked_app
+    page = set_up_folder(qtbot, app, tmp_path / "shared")
+    other = new_vault(tmp_path / "b", "bilal")
+    try:
+        enroll_through_the_page(qtbot, app, monkeypatch, other, tmp_path)
+        ref = cases.add_case(other, {"title": "Evidence from the field"})["ref"]
+        photo = tmp_path / "statement.txt"
+        photo.write_text("Statement taken in the field, Canary-Fetch-Osprey-12")
+        evidence.attach(other, ref, photo)
+        sync.run(other)
+        qtbot.mouseClick(page.status_view.sync_button, LEFT)
+        wait_sync(qtbot, app)
+
+        fetching = threading.Event()
+        release = threading.Event()
+        real_get = FolderTransport.get
+
+        def slow_get(self, name):
+            if name.startswith("blobs/"):
+                assert threading.current_thread().name == "hrdesk-sync"
+                fetching.set()
+                assert release.wait(30)
+            return real_get(self, name)
+
+        monkeypatch.setattr(FolderTransport, "get", slow_get)
+        workspace = app.window.workspace
+        case_id = next(c["id"] for c in cases.list_cases(other, _filters()) if c["ref"] == ref)
+        workspace.open_case(case_id)
+        wait_idle(qtbot, app)
+        view = workspace.cases.view
+        view.tabs.setCurrentWidget(view.evidence)
+        qtbot.waitUntil(lambda: view.evidence.table.model.rowCount() == 1)
+        view.evidence.preview(view.evidence.table.model.records[0])
+        qtbot.waitUntil(fetching.is_set)
+        view.overview.fields["title"].setText("Saved while the file comes")
+        activate(qtbot, app.window)
+        qtbot.keyClick(app.window, Qt.Key.Key_S, CTRL)
+        qtbot.waitUntil(lambda: view.case.get("title") == "Saved while the file comes")
+        assert view.evidence.preview_dialog is None
+        release.set()
+        qtbot.waitUntil(lambda: view.evidence.preview_dialog is not None, timeout=10_000)
+        assert "Canary-Fetch-Osprey-12" in view.evidence.preview_dialog.content.toPlainText()
+        view.evidence.preview_dialog.reject()
+    finally:
+        release_all = locals().get("release")
+        if release_all is not None:
+            release_all.set()
+        other.lock()
+
+
+def _filters():
+    from hrdesk.store.queries import CaseFilter
+
+    return CaseFilter()

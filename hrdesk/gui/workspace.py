@@ -34,7 +34,7 @@ class Workspace(QWidget):
         self.sidebar.setAccessibleName(_("Sections"))
         self.sidebar.setMaximumWidth(200)
         self.stack = QStackedWidget(self)
-        self.cases = CasesSection(client, self)
+        self.cases = CasesSection(client, runner, self)
         self.followups = FollowupsPage(client, self)
         self.people = PeoplePage(client, self)
         self.providers = ProvidersPage(client, self)

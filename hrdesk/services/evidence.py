@@ -126,6 +126,20 @@ def _local(session: Session, row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def needs_fetch(session: Session, attachment_id: str) -> bool:
+    """True when the file was recorded on another device and must come through sync
+    before it can be opened here (the GUI fetches it away from the database worker)."""
+    from hrdesk.services import sync
+
+    row = _require(session, attachment_id)
+    return sync.is_set_up(session) and not sync.attachment_is_here(session, row)
+
+
+def fetch(session: Session, attachment_id: str) -> None:
+    """Bring the file of an attachment recorded on another device, checked."""
+    _local(session, _require(session, attachment_id))
+
+
 def _require(session: Session, attachment_id: str) -> dict[str, Any]:
     row = attachment_queries.get_attachment(session.conn, attachment_id)
     if row is None:

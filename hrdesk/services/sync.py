@@ -130,6 +130,10 @@ def run(session: Session, progress: Progress | None = None) -> SyncResult:
     return result
 
 
+def attachment_is_here(session: Session, row: dict[str, Any]) -> bool:
+    return attachments.is_local(session, row["blob_id"])
+
+
 def fetch_attachment_if_missing(session: Session, row: dict[str, Any]) -> None:
     """An attachment recorded on another device: bring its file before it is opened."""
     if attachments.is_local(session, row["blob_id"]) or not is_set_up(session):

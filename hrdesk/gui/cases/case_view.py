@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from hrdesk.core.errors import ValidationError
 from hrdesk.gui.cases.conflict_banner import ConflictBanner
+from hrdesk.gui.cases.context import NetworkLane
 from hrdesk.gui.cases.evidence_tab import EvidenceTab
 from hrdesk.gui.cases.followups_tab import FollowupsTab
 from hrdesk.gui.cases.history_tab import HistoryTab
@@ -39,9 +40,10 @@ from hrdesk.services import cases, conflicts
 class CaseView(QWidget):
     closed = Signal()
 
-    def __init__(self, client: VaultClient, parent=None) -> None:
+    def __init__(self, client: VaultClient, network: NetworkLane | None = None, parent=None):
         super().__init__(parent)
         self.client = client
+        self.network = network
         self.case_id: str | None = None
         self._case: dict[str, Any] = {}
         self.dialog: RecordDialog | None = None

@@ -2,11 +2,13 @@
 
 Adding is by dialog or by dropping files on the tab; large files show progress
 with Cancel. Preview decrypts into memory only. Export writes plaintext, so it
-warns first and is recorded in the custody log.
+warns first and is recorded in the custody log. A file recorded on another device
+is fetched through sync the first time it is opened, exported or verified.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,12 +98,37 @@ class EvidenceTab(QWidget):
             self.preview_dialog = PreviewDialog(attachment["filename"], data, self)
             self.preview_dialog.open()
 
-        self.ctx.client.call(
-            evidence.read_for_preview,
-            attachment["id"],
-            done=show,
-            failed=lambda error: QMessageBox.warning(self, _("No preview"), message_for(error)),
+        self.when_here(
+            attachment,
+            lambda: self.ctx.client.call(
+                evidence.read_for_preview,
+                attachment["id"],
+                done=show,
+                failed=lambda error: QMessageBox.warning(self, _("No preview"), message_for(error)),
+            ),
         )
+
+    def when_here(self, attachment: dict[str, Any], then: Callable[[], None]) -> None:
+        """``then()`` once the file is on this computer. One recorded on another device
+        is fetched through sync first, on sync's own thread and connection: on the
+        database worker a download would hold every save behind it."""
+
+        def failed(error: BaseException) -> None:
+            QMessageBox.warning(self, _("Not fetched"), message_for(error))
+
+        def checked(missing: bool) -> None:
+            if not missing:
+                then()
+            elif self.ctx.network is None or not self.ctx.network.run(
+                evidence.fetch, attachment["id"], done=lambda _none: then(), failed=failed
+            ):
+                QMessageBox.information(
+                    self,
+                    _("Not fetched"),
+                    _("Sync is busy with the shared place; try again when it has finished."),
+                )
+
+        self.ctx.client.call(evidence.needs_fetch, attachment["id"], done=checked)
 
     def export_selected(self, dest: Path | None = None) -> None:
         attachment = self.table.selected()
@@ -125,12 +152,17 @@ class EvidenceTab(QWidget):
             if not chosen:
                 return
             dest = Path(chosen)
-        self.ctx.client.call(
-            evidence.export,
-            attachment["id"],
-            dest,
-            write=True,
-            failed=lambda error: QMessageBox.warning(self, _("Not exported"), message_for(error)),
+        self.when_here(
+            attachment,
+            lambda: self.ctx.client.call(
+                evidence.export,
+                attachment["id"],
+                dest,
+                write=True,
+                failed=lambda error: QMessageBox.warning(
+                    self, _("Not exported"), message_for(error)
+                ),
+            ),
         )
 
     def verify_selected(self) -> None:
@@ -155,4 +187,9 @@ class EvidenceTab(QWidget):
                     self, _("Verified"), _("The file matches its intake checksum.")
                 )
 
-        self.ctx.client.call(evidence.verify, attachment["id"], done=report, write=True)
+        self.when_here(
+            attachment,
+            lambda: self.ctx.client.call(
+                evidence.verify, attachment["id"], done=report, write=True
+            ),
+        )

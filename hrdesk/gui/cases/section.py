@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QMessageBox, QStackedWidget
 
 from hrdesk.gui.cases.case_view import CaseView
+from hrdesk.gui.cases.context import NetworkLane
 from hrdesk.gui.cases.intake import IntakePage
 from hrdesk.gui.cases.list_page import CaseListPage
 from hrdesk.gui.client import VaultClient
@@ -14,11 +15,11 @@ from hrdesk.i18n import _
 
 
 class CasesSection(QStackedWidget):
-    def __init__(self, client: VaultClient, parent=None) -> None:
+    def __init__(self, client: VaultClient, network: NetworkLane | None = None, parent=None):
         super().__init__(parent)
         self.client = client
         self.list_page = CaseListPage(client, self)
-        self.view = CaseView(client, self)
+        self.view = CaseView(client, network, self)
         self.intake = IntakePage(client, self)
         for page in (self.list_page, self.view, self.intake):
             self.addWidget(page)
