@@ -72,6 +72,7 @@ class Session:
         self.slots = slots
         self._raw_key: bytearray | None = bytearray(raw_key)
         self.writer = Writer(conn, user_id)
+        self._checkpoint_on_lock = True
 
     @property
     def conn(self) -> Connection:
@@ -90,7 +91,11 @@ class Session:
         in a background thread (sync) while this one keeps serving the user. SQLite's
         WAL lets both read at once; writes take turns, each in short transactions."""
         conn = connect(self.path / DB_NAME, self.raw_key)
-        return Session(self.path, conn, self.user_id, self.slots, self.raw_key)
+        sibling = Session(self.path, conn, self.user_id, self.slots, self.raw_key)
+        # Closing it must not checkpoint: a TRUNCATE checkpoint waits for the main
+        # connection's readers and holds its writers meanwhile (up to the busy timeout).
+        sibling._checkpoint_on_lock = False
+        return sibling
 
     def idle(self) -> None:
         """Housekeeping for quiet moments (the GUI calls it when nothing is happening)."""
@@ -103,8 +108,9 @@ class Session:
     def lock(self) -> None:
         """Close the connection and drop key material (best effort in Python)."""
         if self._conn is not None:
-            with contextlib.suppress(Exception):
-                checkpoint(self._conn, truncate=True)
+            if self._checkpoint_on_lock:
+                with contextlib.suppress(Exception):
+                    checkpoint(self._conn, truncate=True)
             with contextlib.suppress(Exception):
                 self._conn.close()
             self._conn = None
