@@ -124,3 +124,26 @@ def test_closing_the_sync_sessions_connection_does_not_checkpoint(session, monke
     assert "written on the sibling" in {c["title"] for c in cases.search(session, "sibling")}
     session.lock()
     assert calls == [True]
+
+
+def test_a_change_made_after_a_sync_on_another_connection_comes_after_what_it_received(pair):
+    import time
+
+    from hrdesk.core.hlc import HybridClock, Timestamp
+
+    a, b, _shared = pair
+    ref = cases.add_case(a, {"title": "Start"})["ref"]
+    sync.run(a)
+    sync.run(b)
+    ahead = time.time_ns() // 1_000_000 + 3_600_000  # an hour ahead: within the limit
+    b.writer._clock = HybridClock(b.writer._clock.last, lambda: ahead)
+    cases.update_case(b, ref, {"summary": "from b"})
+    sync.run(b)
+    background = a.sibling()  # as the app syncs: another connection to a's vault
+    sync.run(background)
+    background.lock()
+    cases.update_case(a, ref, {"title": "after the sync"})
+    times = {
+        entry["field"]: Timestamp.decode(entry["hlc"]).wall_ms for entry in cases.history(a, ref)
+    }
+    assert times["title"] >= times["summary"] >= ahead

@@ -245,6 +245,10 @@ class Writer:
         saved = dataclasses.replace(self._state)
         self._conn.execute("BEGIN IMMEDIATE")
         try:
+            # Sync applies other devices' changes on a connection of its own and moves
+            # the stored clock past theirs: this device's next change comes after them.
+            stored = self._conn.execute("SELECT hlc FROM local_device").fetchone()[0]
+            self._clock.observe(Timestamp.decode(stored))
             batch = Batch(self._conn, self._state, self._clock, self._user_id)
             yield batch
             batch.finish()
