@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from nacl.signing import SigningKey
 
 from hrdesk.store import migrations, sync_state, vault
@@ -49,14 +51,21 @@ def test_epochs_start_at_one_and_each_has_its_key(session):
 def test_devices_are_trusted_until_revoked(session):
     conn = session.conn
     key = SigningKey.generate()
-    sync_state.add_device(conn, "dev-b", "Karim's laptop", bytes(key.verify_key), b"b" * 32)
+    entry = sync_state.DeviceEntry(
+        "dev-b", "Karim's laptop", bytes(key.verify_key), b"b" * 32, False, "2026-11-24"
+    )
+    sync_state.replace_devices(conn, [entry], 1, "digest-1")
     assert sync_state.verify_key_of(conn, "dev-b") == key.verify_key
+    assert sync_state.verify_key_of(conn, "dev-b", admin=True) is None  # not an admin
     assert sync_state.verify_key_of(conn, "dev-unknown") is None
-    assert sync_state.revoke_device(conn, "dev-b")
-    assert not sync_state.revoke_device(conn, "dev-b")
+    revoked = dataclasses.replace(entry, revoked_at="2026-11-25")
+    sync_state.replace_devices(conn, [revoked], 2, "digest-2")
     assert sync_state.verify_key_of(conn, "dev-b") is None
-    (entry,) = sync_state.devices(conn)
-    assert entry["label"] == "Karim's laptop" and entry["revoked_at"]
+    assert sync_state.device_entries(conn) == [revoked]
+    assert (sync_state.config(conn).list_version, sync_state.config(conn).list_digest) == (
+        2,
+        "digest-2",
+    )
 
 
 def test_a_schema_3_vault_gets_device_keys_when_upgraded(created, vault_dir):

@@ -158,7 +158,7 @@ def status(session: Session) -> dict[str, Any]:
         "last_error": config.last_error,
         "unsent_changes": max(0, local_seq - pushed.commit_seq),
         "conflicts": conflict_queries.count(conn),
-        "devices": len([d for d in sync_state.devices(conn) if d["revoked_at"] is None]),
+        "devices": sum(1 for e in sync_state.device_entries(conn) if e.revoked_at is None),
     }
 
 

@@ -71,40 +71,15 @@ def new_epoch(conn: Connection) -> int:
     return epoch
 
 
-def add_device(
-    conn: Connection, device_id: str, label: str, verify_key: bytes, box_key: bytes
-) -> None:
-    _write(
-        conn,
-        "INSERT INTO devices (device_id, label, verify_key, box_key, added_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id) DO NOTHING",
-        (device_id, label, verify_key, box_key, now()),
-    )
-
-
-def revoke_device(conn: Connection, device_id: str) -> bool:
-    before = conn.total_changes
-    _write(
-        conn,
-        "UPDATE devices SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL",
-        (now(), device_id),
-    )
-    return conn.total_changes > before
-
-
-def verify_key_of(conn: Connection, device_id: str) -> VerifyKey | None:
-    """The key of an enrolled device that is not revoked; None otherwise."""
+def verify_key_of(conn: Connection, device_id: str, admin: bool = False) -> VerifyKey | None:
+    """The key of an enrolled device that is not revoked (and, with ``admin``, may change
+    the device list); None otherwise."""
     row = conn.execute(
-        "SELECT verify_key FROM devices WHERE device_id = ? AND revoked_at IS NULL", (device_id,)
+        "SELECT verify_key FROM devices WHERE device_id = ? AND revoked_at IS NULL"
+        + (" AND admin = 1" if admin else ""),
+        (device_id,),
     ).fetchone()
     return VerifyKey(bytes(row[0])) if row else None
-
-
-def devices(conn: Connection) -> list[dict]:
-    rows = conn.execute(
-        "SELECT device_id, label, added_at, revoked_at FROM devices ORDER BY added_at, device_id"
-    ).fetchall()
-    return [{"device_id": r[0], "label": r[1], "added_at": r[2], "revoked_at": r[3]} for r in rows]
 
 
 @dataclass(frozen=True)

@@ -73,10 +73,7 @@ def entry_from_json(item: dict) -> DeviceEntry:
 
 def _admin_key(conn, device_id: str) -> VerifyKey | None:
     """The verify key of a device that may change the list: an admin, not revoked."""
-    for entry in sync_state.device_entries(conn):
-        if entry.device_id == device_id and entry.admin and entry.revoked_at is None:
-            return VerifyKey(entry.verify_key)
-    return None
+    return sync_state.verify_key_of(conn, device_id, admin=True)
 
 
 def _numbers(transport: Transport, prefix: str) -> list[int]:
