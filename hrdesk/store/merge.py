@@ -37,18 +37,23 @@ class Merged:
     first: Op | None = None  # the earliest operation: who created the record, and when
 
 
-def merge(ops: list[Op]) -> Merged:
-    """The state of one record from every operation on it (in any order)."""
+def field_heads(ops: list[Op]) -> dict[str, list[Op]]:
+    """Each field of a record with its heads."""
     by_field: dict[str, list[Op]] = defaultdict(list)
     for op in ops:
         by_field[op.field].append(op)
+    return {name: heads(field_ops) for name, field_ops in by_field.items()}
+
+
+def merge(ops: list[Op]) -> Merged:
+    """The state of one record from every operation on it (in any order)."""
     merged = Merged(ops[0].entity, first=min(ops, key=_order))
-    field_heads = {name: heads(field_ops) for name, field_ops in by_field.items()}
-    for name, current in field_heads.items():
+    current_heads = field_heads(ops)
+    for name, current in current_heads.items():
         merged.values[name] = json.loads(newest(current).value)
         if len({op.value for op in current}) > 1:
             merged.conflicts.add(name)
-    if merged.values.get(DELETED) and _delete_crossed_an_edit(field_heads):
+    if merged.values.get(DELETED) and _crossing(current_heads):
         merged.conflicts.add(DELETED)
     return merged
 
@@ -57,16 +62,9 @@ def _order(op: Op) -> tuple[str, str, int]:
     return (op.hlc, op.device_id, op.idx)
 
 
-def _delete_crossed_an_edit(field_heads: dict[str, list[Op]]) -> bool:
-    return bool(_crossing(field_heads))
-
-
 def crossing_edits(ops: list[Op]) -> list[Op]:
     """The edits (heads of their field) that a delete of the record did not know of."""
-    by_field: dict[str, list[Op]] = defaultdict(list)
-    for op in ops:
-        by_field[op.field].append(op)
-    return _crossing({name: heads(field_ops) for name, field_ops in by_field.items()})
+    return _crossing(field_heads(ops))
 
 
 def _crossing(field_heads: dict[str, list[Op]]) -> list[Op]:

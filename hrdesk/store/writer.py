@@ -30,7 +30,6 @@ from hrdesk.store.entities import ENTITIES
 from hrdesk.store.oplog import (
     Commit,
     CommitHasher,
-    Op,
     canonical,
     entity_ops,
     field_ops,
@@ -162,11 +161,8 @@ class Batch:
     def _other_heads(self, entity_id: str) -> list[str]:
         """A delete or restore supersedes the whole record as this device knows it, so
         that an edit it did not know of can be told apart (merge.py)."""
-        by_field: dict[str, list[Op]] = {}
-        for op in entity_ops(self._conn, entity_id):
-            if op.field != merge.DELETED:
-                by_field.setdefault(op.field, []).append(op)
-        return [op.op_id for ops in by_field.values() for op in heads(ops)]
+        current = merge.field_heads(entity_ops(self._conn, entity_id))
+        return [op.op_id for name, ops in current.items() if name != merge.DELETED for op in ops]
 
     def touch_case(self, case_id: str) -> None:
         """Ask for a case's derived data to be refreshed (e.g. a person's name changed)."""
