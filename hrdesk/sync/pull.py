@@ -42,12 +42,11 @@ class Pulled:
     changes: Changes = field(default_factory=Changes)
 
 
-def pending_files(transport: Transport, session: Session) -> list[tuple[str, int, str]]:
-    """(device, seq, name) of every file numbered after the last one applied here,
-    device by device, in order."""
-    conn = session.conn
-    me = sync_state.identity(conn).device_id
-    done = sync_state.pulled_devices(conn)
+def pending_files(
+    transport: Transport, me: str, done: dict[str, sync_state.Progress]
+) -> list[tuple[str, int, str]]:
+    """(device, seq, name) of every other device's file numbered after the last one
+    applied here (``done``), device by device, in order."""
     pending = []
     for name in transport.list("log"):
         parts = name.split("/")
@@ -63,14 +62,15 @@ def pull(session: Session, transport: Transport, report: Report | None = None) -
     conn = session.conn
     vault_id = sync_state.shared_vault_id(conn)
     result = Pulled()
-    pending = pending_files(transport, session)
+    done = sync_state.pulled_devices(conn)
+    pending = pending_files(transport, sync_state.identity(conn).device_id, done)
     blocked: set[str] = set()
     for number, (device, seq, name) in enumerate(pending):
         if report is not None:
             report(number, len(pending))
         if device in blocked:
             continue
-        state = sync_state.pulled_devices(conn).get(device, sync_state.START)
+        state = done.get(device, sync_state.START)
         data = transport.get(name)
         try:
             header, body = envelope.open_file(
@@ -109,6 +109,7 @@ def pull(session: Session, transport: Transport, report: Report | None = None) -
             )
             blocked.add(device)
             continue
+        done[device] = new_state
         result.files += 1
         result.operations += changes.op_count
         for entity, ids in changes.entities.items():
