@@ -69,25 +69,17 @@ def setup(session: Session, address: str, options: dict[str, str], label: str) -
     address, options = remote.parse(address, options)
     transport = remote.open_transport(address, options)
     conn = session.conn
-    if sync_state.config(conn).list_version == 0:  # first set-up (or an interrupted one)
+    first = sync_state.config(conn).list_version == 0  # first set-up (or an interrupted one)
+    if first:
         _require_admin_user(session)
-        transport.list("")  # fails clearly when the place cannot be reached
+    transport.list("")  # fails clearly when the place cannot be reached
+    if first:
         if sync_state.current_epoch(conn) is None:
             sync_state.new_epoch(conn)
-        me = sync_state.identity(conn)
         entry = enrollment.entry_for(
-            enrollment.Request(
-                me.device_id,
-                label,
-                bytes(me.signing_key.verify_key),
-                bytes(me.box_key.public_key),
-            ),
-            admin=True,
-            added_at=sync_state.now(),
+            enrollment.own_request(session, label), admin=True, added_at=sync_state.now()
         )
         devices.publish(session, transport, lambda _entries: [entry], first=True)
-    else:
-        transport.list("")
     sync_state.set_remote(conn, address, options)
     return status(session)
 
@@ -178,10 +170,14 @@ def list_devices(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def join_request(session: Session, label: str) -> tuple[bytes, str]:
-    """The request file a new device hands to an administrator, and its safety code."""
+def _not_joined_yet(session: Session) -> None:
     if sync_state.current_epoch(session.conn) is not None:
         raise HrdeskError(_("This vault already syncs; a vault joins only once."))
+
+
+def join_request(session: Session, label: str) -> tuple[bytes, str]:
+    """The request file a new device hands to an administrator, and its safety code."""
+    _not_joined_yet(session)
     return enrollment.make_request(session, label), enrollment.own_code(session)
 
 
@@ -227,8 +223,7 @@ def enroll(session: Session, request_data: bytes, admin: bool = False) -> tuple[
 def join(session: Session, data: bytes) -> dict[str, Any]:
     """Adopt an enrollment file made for this device: keys, device list, shared place."""
     conn = session.conn
-    if sync_state.current_epoch(conn) is not None:
-        raise HrdeskError(_("This vault already syncs; a vault joins only once."))
+    _not_joined_yet(session)
     found = enrollment.read_enrollment(session, data)
     try:
         secret = found.secret

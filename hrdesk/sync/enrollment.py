@@ -53,8 +53,7 @@ def safety_code(verify_key: bytes, box_key: bytes) -> str:
 
 
 def own_code(session: Session) -> str:
-    me = sync_state.identity(session.conn)
-    return safety_code(bytes(me.signing_key.verify_key), bytes(me.box_key.public_key))
+    return own_request(session, "").code
 
 
 def _signed(magic: bytes, doc: dict, signing_key) -> bytes:
@@ -75,16 +74,24 @@ def _unsigned(magic: bytes, data: bytes, what: str) -> tuple[dict, bytes, bytes]
     return doc, body, signature
 
 
-def make_request(session: Session, label: str) -> bytes:
+def own_request(session: Session, label: str) -> Request:
+    """This device as a join request describes it."""
     me = sync_state.identity(session.conn)
+    return Request(
+        me.device_id, label, bytes(me.signing_key.verify_key), bytes(me.box_key.public_key)
+    )
+
+
+def make_request(session: Session, label: str) -> bytes:
+    request = own_request(session, label)
     doc = {
         "format": 1,
-        "device": me.device_id,
-        "label": label,
-        "verify": bytes(me.signing_key.verify_key).hex(),
-        "box": bytes(me.box_key.public_key).hex(),
+        "device": request.device_id,
+        "label": request.label,
+        "verify": request.verify_key.hex(),
+        "box": request.box_key.hex(),
     }
-    return _signed(REQUEST_MAGIC, doc, me.signing_key)
+    return _signed(REQUEST_MAGIC, doc, sync_state.identity(session.conn).signing_key)
 
 
 def read_request(data: bytes) -> Request:
