@@ -77,12 +77,8 @@ def _admin_key(conn, device_id: str) -> VerifyKey | None:
 
 
 def _numbers(transport: Transport, prefix: str) -> list[int]:
-    found = []
-    for name in transport.list(prefix):
-        stem = name.rsplit("/", 1)[-1]
-        if stem.endswith(".hrd") and stem[:-4].isdigit() and name == f"{prefix}/{stem}":
-            found.append(int(stem[:-4]))
-    return sorted(found)
+    found = (envelope.number_of(name) for name in transport.list(prefix))
+    return sorted(number for folder, number in filter(None, found) if folder == prefix)
 
 
 def refresh(session: Session, transport: Transport) -> list[str]:
@@ -109,7 +105,7 @@ def _refresh_keys(session: Session, transport: Transport, problems: dict[str, st
     for epoch in _numbers(transport, KEYS):
         if sync_state.sync_key(conn, epoch) is not None:
             continue
-        name = f"{KEYS}/{epoch}.hrd"
+        name = envelope.numbered(KEYS, epoch)
         try:
             header, body = envelope.open_file(
                 transport.get(name),
@@ -149,7 +145,7 @@ def _refresh_lists(session: Session, transport: Transport, problems: dict[str, s
         current = sync_state.config(conn)
         if version <= current.list_version:
             continue
-        name = f"{LISTS}/{version}.hrd"
+        name = envelope.numbered(LISTS, version)
         if version != current.list_version + 1:
             problems[name] = _("An earlier version of the device list is missing.")
             return progressed
@@ -236,7 +232,7 @@ def publish(
             current.list_digest or envelope.GENESIS,
             {"devices": [entry_json(entry) for entry in entries]},
         )
-        if transport.put_if_absent(f"{LISTS}/{version}.hrd", data):
+        if transport.put_if_absent(envelope.numbered(LISTS, version), data):
             sync_state.replace_devices(conn, entries, version, envelope.file_digest(data))
             return version
         if first:
@@ -268,7 +264,7 @@ def rotate_key(session: Session, transport: Transport, keep: list[DeviceEntry]) 
             envelope.GENESIS,
             {"wraps": wraps},
         )
-        if transport.put_if_absent(f"{KEYS}/{epoch}.hrd", data):
+        if transport.put_if_absent(envelope.numbered(KEYS, epoch), data):
             sync_state.add_sync_key(conn, epoch, key)
             return epoch
     raise TransportError(

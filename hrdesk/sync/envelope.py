@@ -60,6 +60,19 @@ class Header:
         return json.dumps(asdict(self), sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+def numbered(folder: str, number: int) -> str:
+    """The name of file ``number`` in a folder of the shared place: ``<folder>/<n>.hrd``."""
+    return f"{folder}/{number}.hrd"
+
+
+def number_of(name: str) -> tuple[str, int] | None:
+    """(folder, n) of a name ``<folder>/<n>.hrd``; None for any other name."""
+    folder, _slash, stem = name.rpartition("/")
+    if not folder or not stem.endswith(".hrd") or not stem[:-4].isdigit():
+        return None
+    return folder, int(stem[:-4])
+
+
 def file_digest(data: bytes) -> str:
     """What the next file of the same device names as ``prev``."""
     return hashlib.sha256(data).hexdigest()

@@ -49,10 +49,10 @@ def pending_files(
     applied here (``done``), device by device, in order."""
     pending = []
     for name in transport.list("log"):
-        parts = name.split("/")
-        if len(parts) != 3 or not parts[2].endswith(".hrd") or not parts[2][:-4].isdigit():
+        found = envelope.number_of(name)
+        if found is None or found[0].count("/") != 1:
             continue
-        device, seq = parts[1], int(parts[2][:-4])
+        device, seq = found[0].split("/")[1], found[1]
         if device != me and seq > done.get(device, sync_state.START).file_seq:
             pending.append((device, seq, name))
     return sorted(pending)

@@ -31,7 +31,7 @@ class SyncNotSetUp(HrdeskError):
 
 
 def file_name(device_id: str, file_seq: int) -> str:
-    return f"log/{device_id}/{file_seq}.hrd"
+    return envelope.numbered(f"log/{device_id}", file_seq)
 
 
 def push(session: Session, transport: Transport) -> int:
