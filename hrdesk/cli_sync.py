@@ -136,20 +136,8 @@ def cmd_sync(args: argparse.Namespace, session: Session, _read_json: Any) -> int
     if args.as_json:
         print_json(result.as_json())
     else:
-        print(
-            _("Files sent: {sent}; files received: {received}.").format(
-                sent=format_number(result.sent_files),
-                received=format_number(result.received_files),
-            )
-        )
-        if result.received_operations:
-            print(
-                ngettext(
-                    "{count} change received.",
-                    "{count} changes received.",
-                    result.received_operations,
-                ).format(count=format_number(result.received_operations))
-            )
+        for line in result.summary():
+            print(line)
         if result.conflicts:
             print(
                 ngettext(

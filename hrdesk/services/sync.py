@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from hrdesk.core.errors import Cancelled, HrdeskError, PermissionDenied
-from hrdesk.i18n import _
+from hrdesk.i18n import _, ngettext
+from hrdesk.i18n.formatting import format_number
 from hrdesk.services.users import current_user
 from hrdesk.store import conflict_queries, sync_state
 from hrdesk.store.vault import Session
@@ -34,6 +35,28 @@ class SyncResult:
     problems: list[str] = dataclasses.field(default_factory=list)
     case_ids: set[str] = dataclasses.field(default_factory=set)
     entities: set[str] = dataclasses.field(default_factory=set)
+
+    def summary(self) -> list[str]:
+        """What the run did, one translated sentence each (the problems are apart)."""
+        lines = [
+            ngettext(
+                "Received {count} change from other devices.",
+                "Received {count} changes from other devices.",
+                self.received_operations,
+            ).format(count=format_number(self.received_operations)),
+            ngettext(
+                "Sent {count} file of changes.", "Sent {count} files of changes.", self.sent_files
+            ).format(count=format_number(self.sent_files)),
+        ]
+        if self.sent_attachments:
+            lines.append(
+                ngettext(
+                    "Sent {count} evidence file.",
+                    "Sent {count} evidence files.",
+                    self.sent_attachments,
+                ).format(count=format_number(self.sent_attachments))
+            )
+        return lines
 
     def as_json(self) -> dict[str, Any]:
         return {

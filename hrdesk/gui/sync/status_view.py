@@ -53,25 +53,8 @@ def location_text(status: dict[str, Any]) -> str:
 
 
 def result_text(result: sync.SyncResult) -> str:
-    """What a run did, one sentence per line."""
-    lines = [
-        ngettext(
-            "Received {count} change from other devices.",
-            "Received {count} changes from other devices.",
-            result.received_operations,
-        ).format(count=format_number(result.received_operations)),
-        ngettext(
-            "Sent {count} file of changes.", "Sent {count} files of changes.", result.sent_files
-        ).format(count=format_number(result.sent_files)),
-    ]
-    if result.sent_attachments:
-        lines.append(
-            ngettext(
-                "Sent {count} evidence file.",
-                "Sent {count} evidence files.",
-                result.sent_attachments,
-            ).format(count=format_number(result.sent_attachments))
-        )
+    """What a run did, one sentence per line, then its problems."""
+    lines = result.summary()
     if result.problems:
         lines.append(
             ngettext(
