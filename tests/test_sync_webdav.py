@@ -112,3 +112,31 @@ def test_a_stopped_server_is_a_clear_error_and_a_restarted_one_is_reached_again(
         assert remote.get("log/dev-a/1.hrd") == b"kept"
     finally:
         stop(process)
+
+
+def test_a_folder_made_by_another_device_at_the_same_moment_is_used(remote, folder):
+    """Two devices creating one folder at once: the loser's MKCOL may fail with any
+    status (wsgidav answered 500 in a CI run); the folder exists, so the write goes on."""
+    (folder[1] / "log" / "dev-a").mkdir(parents=True)
+    real = remote._request
+    answers = {"PUT": [(409, b"")], "MKCOL": [(500, b"")] * 2}
+
+    def racing(method, name, *args, **kwargs):
+        if answers.get(method):
+            return answers[method].pop(0)
+        return real(method, name, *args, **kwargs)
+
+    remote._request = racing
+    assert remote.put_if_absent("log/dev-a/1.hrd", b"mine")
+    assert (folder[1] / "log" / "dev-a" / "1.hrd").read_bytes() == b"mine"
+
+
+def test_a_folder_that_cannot_be_made_is_still_an_error(remote, folder):
+    real = remote._request
+
+    def refusing(method, name, *args, **kwargs):
+        return (500, b"") if method == "MKCOL" else real(method, name, *args, **kwargs)
+
+    remote._request = refusing
+    with pytest.raises(TransportError, match="HTTP 500"):
+        remote.put_if_absent("log/dev-z/1.hrd", b"x")

@@ -133,8 +133,14 @@ class WebDavTransport:
             status = self._request("MKCOL", "/".join(parts[:depth]) + "/")[0]
             if status == 409:  # its own parent is missing: the base folder is
                 raise self._missing_base()
-            if status not in (201, 405):  # 405: the collection exists already
+            if status not in (201, 405) and not self._exists("/".join(parts[:depth]) + "/"):
+                # 405: it exists already. Another device making the same folder at the
+                # same moment can make a server answer otherwise (wsgidav: 500); what
+                # matters is that the folder is there now.
                 raise self._status_error(status)
+
+    def _exists(self, collection: str) -> bool:
+        return self._request("PROPFIND", collection, _PROPFIND, {"Depth": "0"})[0] == 207
 
     def _check_base(self) -> None:
         status = self._request("PROPFIND", "", _PROPFIND, {"Depth": "0"})[0]
