@@ -24,6 +24,7 @@ from hrdesk.i18n.formatting import format_number
 from hrdesk.services import cases, export, users
 from hrdesk.store import backup, integrity, vault
 from hrdesk.store.connection import DatabaseError
+from hrdesk.store.connection import user_error as database_error
 from hrdesk.store.queries import CaseFilter
 
 
@@ -330,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
                 return cli_sync.COMMANDS[args.command](args, session, _read_json)
             return COMMANDS[args.command](args, session)
     except HrdeskError as err:
+        if os.environ.get("HRDESK_DEBUG") and err.__cause__ is not None:
+            raise  # the underlying error (a database's, the disk's) behind the message
         print(_("hrdesk: {message}").format(message=err), file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
@@ -339,15 +342,12 @@ def main(argv: list[str] | None = None) -> int:
         # Output piped into `head` and closed early: not an error for the user.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except DatabaseError:
-        print(
-            _(
-                "hrdesk: the vault database is damaged. Run “hrdesk check”, "
-                "and restore a backup if it reports problems."
-            ),
-            file=sys.stderr,
-        )
-        return 1
+    except DatabaseError as exc:
+        if os.environ.get("HRDESK_DEBUG"):
+            raise
+        err = database_error(exc)
+        print(_("hrdesk: {message}").format(message=err), file=sys.stderr)
+        return err.exit_code
     except Exception as exc:
         if os.environ.get("HRDESK_DEBUG"):
             raise

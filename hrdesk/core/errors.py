@@ -33,6 +33,13 @@ class DatabaseDamaged(VaultError):
     pass
 
 
+class VaultBusy(VaultError):
+    """Another program (the desktop app, a command, a sync) holds the vault's write
+    lock for longer than we wait: nothing is wrong, and the same action works later."""
+
+    exit_code = 75  # EX_TEMPFAIL: "try again later"
+
+
 class VaultTooNew(VaultError):
     pass
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hrdesk.core.errors import HrdeskError
 from hrdesk.i18n import _
+from hrdesk.store.connection import DatabaseError, user_error
 
 
 def message_for(error: BaseException) -> str:
@@ -14,6 +15,8 @@ def message_for(error: BaseException) -> str:
     """
     if isinstance(error, HrdeskError):
         return str(error)
+    if isinstance(error, DatabaseError):
+        return str(user_error(error))  # busy in another program, disk full, damaged...
     return _(
         "Something went wrong ({kind}); nothing was saved. Please report this problem."
     ).format(kind=type(error).__name__)

@@ -18,7 +18,7 @@ import sqlcipher3
 from hrdesk.core.errors import VaultError, VaultTooNew
 from hrdesk.core.textfold import WORD_MARKS
 from hrdesk.i18n import _
-from hrdesk.store.connection import Connection
+from hrdesk.store.connection import Connection, begin_write
 
 
 @dataclass(frozen=True)
@@ -245,8 +245,12 @@ def migrate(conn: Connection, db_path: Path) -> int:
     for step in STEPS:
         if step.version <= found:
             continue
-        conn.execute("BEGIN IMMEDIATE")
+        begin_write(conn)
         try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= step.version:
+                # Another program opening the vault at the same moment took this step.
+                conn.execute("COMMIT")
+                continue
             for statement in step.statements:
                 conn.execute(statement)
             if step.function is not None:

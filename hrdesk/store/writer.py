@@ -15,7 +15,6 @@ A crash at any point leaves either all of a batch or none of it.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +24,7 @@ from typing import Any
 from hrdesk.core.hlc import HybridClock, Timestamp, iso_time
 from hrdesk.core.ids import case_reference
 from hrdesk.store import derived, merge, remote_apply
-from hrdesk.store.connection import Connection, checkpoint
+from hrdesk.store.connection import Connection, begin_write, checkpoint
 from hrdesk.store.entities import ENTITIES
 from hrdesk.store.oplog import (
     Commit,
@@ -225,37 +224,39 @@ class Batch:
 
 
 class Writer:
+    """Writes of one session. It keeps no copy of the device's counters (sequence
+    number, chain head, next case number) between batches: each batch reads them
+    inside its own write transaction, so any number of programs on the vault (the
+    desktop app, the command line, sync) can write in turn."""
+
     def __init__(self, conn: Connection, user_id: str) -> None:
         self._conn = conn
         self._user_id = user_id
-        self._state = DeviceState.load(conn)
-        self._clock = HybridClock(Timestamp.decode(self._state.hlc))
+        self._clock = HybridClock(Timestamp.decode(DeviceState.load(conn).hlc))
         self._ops_since_checkpoint = 0
 
     @property
     def device(self) -> DeviceState:
-        return self._state
+        """This device's counters as stored now (another program may have moved them)."""
+        return DeviceState.load(self._conn)
 
     @contextmanager
     def batch(self) -> Iterator[Batch]:
-        saved = dataclasses.replace(self._state)
-        self._conn.execute("BEGIN IMMEDIATE")
+        begin_write(self._conn)
         try:
-            # Sync applies other devices' changes on a connection of its own and moves
-            # the stored clock past theirs: this device's next change comes after them.
-            stored = self._conn.execute("SELECT hlc FROM local_device").fetchone()[0]
-            self._clock.observe(Timestamp.decode(stored))
-            batch = Batch(self._conn, self._state, self._clock, self._user_id)
+            state = DeviceState.load(self._conn)
+            # Another program (sync, the command line) may have written since our last
+            # batch and moved the stored clock: this device's next change comes after.
+            self._clock.observe(Timestamp.decode(state.hlc))
+            batch = Batch(self._conn, state, self._clock, self._user_id)
             yield batch
             batch.finish()
-            self._state.save(self._conn)
+            state.save(self._conn)
             self._conn.execute("COMMIT")
             self._ops_since_checkpoint += batch.changes.op_count
         except BaseException:
+            # The clock only moves forward, so it is not wound back.
             self._conn.execute("ROLLBACK")
-            # The in-memory counters must match what is on disk again; the clock only
-            # moves forward, so it is not wound back.
-            self._state = saved
             raise
         if self._ops_since_checkpoint >= CHECKPOINT_OPS:
             # A safety valve for long bulk work; interactive use checkpoints when idle.
@@ -273,9 +274,7 @@ class Writer:
             self._conn, device_id, commits, state
         )
         if newest_hlc is not None:
-            remote = Timestamp.decode(newest_hlc)
-            self._clock.observe(remote)
-            self._state.hlc = max(self._state.hlc, remote.encode())
+            self._clock.observe(Timestamp.decode(newest_hlc))
         self._ops_since_checkpoint += added
         if self._ops_since_checkpoint >= CHECKPOINT_OPS:
             self.checkpoint()
