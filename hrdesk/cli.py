@@ -163,10 +163,10 @@ def cmd_passphrase(args: argparse.Namespace, session: vault.Session) -> int:
 
 
 def cmd_check(args: argparse.Namespace, session: vault.Session) -> int:
-    problems = integrity.check(session)
-    for problem in problems:
-        print(problem)
-    if problems:
+    report = integrity.examine(session, repair=args.repair)
+    for line in report.problems + report.notices:
+        print(line)
+    if report.problems:
         return 1
     print(_("The vault is sound."))
     return 0

@@ -117,7 +117,12 @@ def build(version: str) -> argparse.ArgumentParser:
     user_reset.add_argument("name")
 
     sub.add_parser("passphrase", help=_("change your passphrase"))
-    sub.add_parser("check", help=_("verify database, op-log chain and stored data"))
+    check = sub.add_parser("check", help=_("verify database, op-log chain and stored data"))
+    check.add_argument(
+        "--repair",
+        action="store_true",
+        help=_("remove evidence files an interrupted intake or deletion left without a record"),
+    )
 
     backup = sub.add_parser("backup", help=_("write an encrypted one-file backup"))
     backup.add_argument("file")

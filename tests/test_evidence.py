@@ -13,7 +13,7 @@ import pytest
 
 from hrdesk.core.errors import HrdeskError
 from hrdesk.services import cases, evidence
-from hrdesk.store import backup, integrity, vault
+from hrdesk.store import backup, blobs, integrity, vault
 
 from .conftest import PASSPHRASE
 from .test_canary import _files_under
@@ -69,7 +69,8 @@ def test_tampering_is_found_by_verify_and_by_check(session, ref, tmp_path, vault
     )
     assert evidence.verify(session) == [{"id": attachment["id"], "filename": "v.mp4", "ok": True}]
     assert integrity.check(session) == []
-    (blob,) = (vault_dir / "attachments").iterdir()
+    (name,) = blobs.stored_files(vault_dir / "attachments")
+    blob = vault_dir / "attachments" / name
     damaged = bytearray(blob.read_bytes())
     damaged[100_000] ^= 0x01
     blob.write_bytes(bytes(damaged))
@@ -86,7 +87,7 @@ def test_tampering_is_found_by_verify_and_by_check(session, ref, tmp_path, vault
 def test_deleting_removes_the_blob_and_keeps_the_reason(session, ref, tmp_path, vault_dir) -> None:
     attachment = evidence.attach(session, ref, _file(tmp_path, "d.txt", b"to be removed"))
     evidence.delete(session, attachment["id"], "Uploaded to the wrong case")
-    assert list((vault_dir / "attachments").iterdir()) == []
+    assert blobs.stored_files(vault_dir / "attachments") == set()
     assert "attachments" not in cases.show_case(session, ref)
     logged = [(e["entity"], e["field"], e["new"]) for e in cases.history(session, ref)]
     assert ("custody", "note", "Uploaded to the wrong case") in logged
@@ -102,7 +103,7 @@ def test_a_failed_record_leaves_no_orphan_blob(
     monkeypatch.setattr("hrdesk.store.writer.Batch.put", broken_put)
     with pytest.raises(RuntimeError):
         evidence.attach(session, ref, _file(tmp_path, "o.bin", b"x" * 5000))
-    assert list((vault_dir / "attachments").iterdir()) == []
+    assert blobs.stored_files(vault_dir / "attachments") == set()
 
 
 def test_attachment_content_never_reaches_disk_in_plaintext(session, ref, tmp_path) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QMessageBox
 
+from hrdesk.store import blobs
 from tests.gui_support import wait_idle
 from tests.test_gui_lock import add_case
 
@@ -106,7 +107,7 @@ def test_adding_a_file_shows_progress_and_cancel_keeps_nothing(
     assert done[0]["size"] == big.stat().st_size
 
     # Cancel (pressed before the next chunk): the job stops, nothing is kept.
-    blobs_before = sorted(p.name for p in (app.client.path / "attachments").iterdir())
+    blobs_before = blobs.stored_files(app.client.path / "attachments")
     progress = Progress()
     progress.cancel()
     errors: list[BaseException] = []
@@ -115,7 +116,7 @@ def test_adding_a_file_shows_progress_and_cancel_keeps_nothing(
     )
     wait_idle(qtbot, app)
     assert type(errors[0]).__name__ == "Cancelled"
-    assert sorted(p.name for p in (app.client.path / "attachments").iterdir()) == blobs_before
+    assert blobs.stored_files(app.client.path / "attachments") == blobs_before
     assert len(tab.table.model.records) == 1
 
     # Through the tab, as a user adds a file: a progress dialog that closes when done.

@@ -7,7 +7,7 @@ import pytest
 
 from hrdesk.core.errors import HrdeskError, PermissionDenied, SyncFileRejected
 from hrdesk.services import cases, conflicts, sync, users
-from hrdesk.store import sync_state, vault
+from hrdesk.store import blobs, sync_state, vault
 from tests.conftest import PASSPHRASE, cheap_params
 from tests.sync_support import join, new_vault, replica_state, set_up
 
@@ -223,7 +223,7 @@ def test_evidence_travels_encrypted_once_and_is_fetched_when_opened(pair, tmp_pa
     assert sync.run(a).sent_attachments == 1
     assert sync.run(a).sent_attachments == 0  # uploaded once
     sync.run(b)
-    (blob_id,) = [p.name for p in (tmp_path / "a" / "attachments").iterdir()]
+    (blob_id,) = blobs.stored_files(tmp_path / "a" / "attachments")
     blob = tmp_path / "b" / "attachments" / blob_id
     assert not blob.exists()  # not fetched until needed
     assert evidence.read_for_preview(b, attachment["id"]) == content

@@ -93,28 +93,31 @@ def attach_stream(
         "obtained_on": v.date(obtained_on, "obtained_on") if obtained_on else None,
     }
     filename = v.text(255, allow_empty=False)(filename, "filename")
-    info = blobs.write_blob(_folder(session), stream, progress)
     attachment_id = new_id()
-    try:
-        with session.writer.batch() as batch:
-            batch.put(
-                "attachment",
-                attachment_id,
-                {
-                    "case_id": case_id,
-                    "blob_id": info.blob_id,
-                    "blob_key": info.key.hex(),
-                    "filename": filename,
-                    "size": info.size,
-                    "sha256": info.sha256,
-                    **values,
-                },
-                new=True,
-            )
-            _custody(batch, attachment_id, case_id, "intake", info.sha256)
-    except BaseException:
-        blobs.delete_blob(_folder(session), info.blob_id)  # no orphan blob without a record
-        raise
+    # Until its record is committed, the blob is an intake in progress, not an orphan
+    # for a `check` or a sweep running in another program (store/orphans.py).
+    with blobs.intake(_folder(session)):
+        info = blobs.write_blob(_folder(session), stream, progress)
+        try:
+            with session.writer.batch() as batch:
+                batch.put(
+                    "attachment",
+                    attachment_id,
+                    {
+                        "case_id": case_id,
+                        "blob_id": info.blob_id,
+                        "blob_key": info.key.hex(),
+                        "filename": filename,
+                        "size": info.size,
+                        "sha256": info.sha256,
+                        **values,
+                    },
+                    new=True,
+                )
+                _custody(batch, attachment_id, case_id, "intake", info.sha256)
+        except BaseException:
+            blobs.delete_blob(_folder(session), info.blob_id)  # no orphan blob without a record
+            raise
     return get(session, attachment_id)
 
 

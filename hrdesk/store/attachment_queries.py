@@ -75,3 +75,22 @@ def custody_of(conn: Connection, attachment_id: str) -> list[dict[str, Any]]:
     ).fetchall()
     keys = ("action", "result", "note", "by_user", "at")
     return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def blob_owners(conn: Connection) -> dict[str, tuple[str, str, bool]]:
+    """Every blob id a record names: blob id → (attachment id, case id, deleted)."""
+    rows = conn.execute(
+        "SELECT blob_id, id, case_id, deleted FROM attachments WHERE blob_id IS NOT NULL"
+    )
+    return {row[0]: (row[1], row[2], bool(row[3])) for row in rows}
+
+
+def recorded_elsewhere(conn: Connection, attachment_id: str) -> bool:
+    """Was this attachment recorded on another device (its file comes through sync)?"""
+    row = conn.execute(
+        "SELECT commits.device_id <> (SELECT device_id FROM local_device) FROM ops "
+        "JOIN commits ON commits.id = ops.commit_id "
+        "WHERE ops.entity_id = ? AND ops.field = 'blob_id' ORDER BY commits.hlc LIMIT 1",
+        (attachment_id,),
+    ).fetchone()
+    return bool(row and row[0])

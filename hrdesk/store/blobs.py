@@ -38,9 +38,15 @@ import secrets
 import struct
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; see intake()
+    fcntl = None  # type: ignore[assignment]
 
 import nacl.bindings as sodium
 from nacl.exceptions import CryptoError
@@ -70,6 +76,11 @@ _PREFIX = struct.Struct(">8sHI")  # magic, version, chunk size
 _MAX_CHUNK = 16 << 20
 TEMP_SUFFIX = ".tmp"  # in-progress writes are ".<blob_id>.tmp": ciphertext only
 _BLOB_ID = re.compile(r"[0-9a-f]{32}")
+# What hrdesk itself leaves in the attachments folder: blobs and in-progress writes.
+_OUR_FILE = re.compile(r"\.?[0-9a-f]{32}(\.tmp)?")
+# Held (shared) by every intake from before its blob's first byte until its record is
+# committed; whoever wants to call a file without a record an orphan takes it exclusively.
+INTAKE_LOCK = ".intake.lock"
 
 
 class BlobError(HrdeskError):
@@ -189,6 +200,90 @@ def write_blob(
             raise _failed(_("Could not store the attachment: {reason}"), exc) from exc
         raise
     return BlobInfo(blob_id=blob_id, key=key, size=size, sha256=sha256)
+
+
+def _lock_file(folder: Path) -> int:
+    if not folder.is_dir():
+        make_private_dir(folder)
+    return os.open(folder / INTAKE_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+
+
+@contextmanager
+def intake(folder: Path) -> Iterator[None]:
+    """Wrap writing a blob *and* committing its record: until the block ends, the blob
+    is an intake in progress, not an orphan, whatever ``no_intake`` callers see.
+
+    Any number of intakes (threads, programs) hold it at once. The lock is the
+    kernel's (flock): a killed program releases it, so its blob becomes an orphan.
+    """
+    if fcntl is None:  # Windows: no sweep can tell, so orphans are left for the user
+        yield
+        return
+    handle = _lock_file(Path(folder))
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(handle)
+
+
+@contextmanager
+def no_intake(folder: Path) -> Iterator[bool]:
+    """True when no intake is under way; none can start until the block ends (keep it
+    short). False when one is, and then a file without a record may be its blob."""
+    folder = Path(folder)
+    if fcntl is None:
+        yield False
+        return
+    if not folder.is_dir():
+        yield True
+        return
+    try:
+        handle = os.open(folder / INTAKE_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # a read-only folder: nobody can be writing a blob into it
+        yield True
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+        else:
+            yield True
+    finally:
+        os.close(handle)
+
+
+def stored_files(folder: Path) -> set[str]:
+    """The names of the files in the attachments folder, but its lock."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return set()
+    return {path.name for path in folder.iterdir() if path.is_file()} - {INTAKE_LOCK}
+
+
+def is_ours(name: str) -> bool:
+    """A blob or an in-progress write (hrdesk never deletes a file it did not make)."""
+    return _OUR_FILE.fullmatch(name) is not None
+
+
+def blob_id_of(name: str) -> str:
+    """The blob id a file of ours is named after (``.<id>.tmp`` → ``<id>``)."""
+    return name.removeprefix(".").removesuffix(TEMP_SUFFIX)
+
+
+def remove_stray(folder: Path, name: str) -> None:
+    """Delete a file of ours that no record owns (call it inside ``no_intake``)."""
+    if not is_ours(name):
+        raise ValueError(f"not a file hrdesk made: {name!r}")
+    try:
+        (Path(folder) / name).unlink()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        msg = _("Could not delete attachment {blob_id}: {reason}")
+        raise _failed(msg, exc, blob_id=blob_id_of(name)) from exc
+    fsync_dir(Path(folder))
 
 
 def _blob_path(folder: Path, blob_id: str) -> Path | None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from hrdesk.core.errors import (
     DatabaseDamaged,
+    HrdeskError,
     KeySlotsDamaged,
     NotAVault,
     VaultExists,
@@ -26,9 +27,9 @@ from hrdesk.core.errors import (
 )
 from hrdesk.core.ids import new_device_tag, new_id
 from hrdesk.i18n import _
-from hrdesk.store import kdf
+from hrdesk.store import kdf, orphans
 from hrdesk.store.atomic import fsync_dir, make_private_dir
-from hrdesk.store.connection import Connection, checkpoint, connect
+from hrdesk.store.connection import Connection, DatabaseError, checkpoint, connect
 from hrdesk.store.keyslots import KeySlots, check_passphrase_strength
 from hrdesk.store.migrations import migrate
 from hrdesk.store.oplog import GENESIS
@@ -100,6 +101,11 @@ class Session:
     def idle(self) -> None:
         """Housekeeping for quiet moments (the GUI calls it when nothing is happening)."""
         self.writer.checkpoint()
+
+    @property
+    def attachments(self) -> Path:
+        """The folder of the encrypted evidence files."""
+        return self.path / "attachments"
 
     @property
     def slots_path(self) -> Path:
@@ -260,7 +266,13 @@ def _open_session(
     except BaseException:
         conn.close()
         raise
-    return Session(path, conn, user_id, slots, raw_key)
+    session = Session(path, conn, user_id, slots, raw_key)
+    # Evidence files an interrupted intake or deletion left without a record.
+    # Best effort: busy in another program, a read-only disk... the next unlock or
+    # `hrdesk check --repair` sweeps, and `check` reports what is left meanwhile.
+    with contextlib.suppress(HrdeskError, DatabaseError):
+        orphans.find(session, remove=True)
+    return session
 
 
 def user_count(path: Path) -> int:
