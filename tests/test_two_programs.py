@@ -18,7 +18,7 @@ import pytest
 from hrdesk.core.errors import VaultBusy
 from hrdesk.gui.errors import message_for
 from hrdesk.services import cases
-from hrdesk.store import connection, integrity
+from hrdesk.store import connection, integrity, vault
 from hrdesk.store.queries import CaseFilter
 
 from .conftest import PASSPHRASE
@@ -142,3 +142,23 @@ def test_the_desktop_app_says_busy_too(created, second, monkeypatch) -> None:
     assert message_for(raw) == str(caught.value)
     assert second.ask("release") == "released"
     assert cases.add_case(session, {"title": "a moment later"})["title"] == "a moment later"
+
+
+def test_the_open_desktop_app_saves_after_the_command_line_wrote(unlocked_app, qtbot):
+    from tests.test_gui_cases import keyboard_intake
+
+    from .conftest import run_subprocess
+
+    keyboard_intake(qtbot, unlocked_app, "Typed in the app")
+    for title in ("From the terminal", "And once more"):
+        result = run_subprocess(
+            ["--vault", str(unlocked_app.client.path), "case", "add", "--json", "-"],
+            {"HRDESK_PASSPHRASE": PASSPHRASE},
+            input=f'{{"title": "{title}"}}',
+        )
+        assert result.returncode == 0, result.stderr
+        keyboard_intake(qtbot, unlocked_app, f"Typed after: {title}")
+        assert unlocked_app.window.workspace.cases.view.case["title"] == f"Typed after: {title}"
+    with vault.unlock(unlocked_app.client.path, PASSPHRASE) as session:
+        assert len(_titles(session)) == 5
+        assert integrity.check(session) == []
