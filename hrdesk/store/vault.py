@@ -116,6 +116,9 @@ class Session:
         if self._conn is not None:
             if self._checkpoint_on_lock:
                 with contextlib.suppress(Exception):
+                    # Locking never waits for another program's reads: what cannot be
+                    # checkpointed now is next time (the WAL is encrypted like the rest).
+                    self._conn.execute("PRAGMA busy_timeout = 0")
                     checkpoint(self._conn, truncate=True)
             with contextlib.suppress(Exception):
                 self._conn.close()
