@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
 
 from hrdesk import i18n
@@ -45,6 +46,89 @@ def test_msgfmt_check_passes(po):
 def test_placeholders_mnemonics_and_plural_forms_match(po):
     report = check_catalog(po.parent.parent.name, po)
     assert report.errors == []
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_the_catalogs_have_the_plural_forms_of_the_installed_babel(language):
+    """The locked babel's CLDR decides: fr and es have 3 forms since CLDR 42 (babel 2.19)."""
+    po = ROOT / "translations" / language / "LC_MESSAGES" / "hrdesk.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    assert catalog.num_plurals == get_plural(language).num_plurals
+    plural_entries = [m for m in catalog if m.id and isinstance(m.id, tuple)]
+    assert plural_entries
+    for message in plural_entries:
+        assert len(message.string) == catalog.num_plurals, message.id
+        assert all(message.string), message.id
+
+
+@pytest.mark.parametrize(
+    ("language", "n", "expected"),
+    [
+        ("fr", 0, "0 ligne lue"),  # French says 0 in the singular
+        ("fr", 1, "1 ligne lue"),
+        ("fr", 2, "2 lignes lues"),
+        ("fr", 1_000_000, "1000000 lignes lues"),  # CLDR "many": form 1
+        ("fr", 1_000_001, "1000001 lignes lues"),
+        ("es", 0, "0 filas leídas"),
+        ("es", 1, "1 fila leída"),
+        ("es", 2, "2 filas leídas"),
+        ("es", 1_000_000, "1000000 filas leídas"),
+        ("es", 3_000_000, "3000000 filas leídas"),
+    ],
+)
+def test_ngettext_picks_the_cldr_form_at_run_time(language, n, expected):
+    assert i18n.set_language([language]) == language
+    text = i18n.ngettext("{count} row read", "{count} rows read", n)
+    assert text.format(count=n) == expected
+
+
+def test_the_many_form_is_the_one_millions_take():
+    """Form 1 of the French and Spanish catalogs is CLDR's "many" (exact millions), form 2
+    the other plurals: the running app must agree with babel on which is which."""
+    for language in ("fr", "es"):
+        i18n.set_language([language])
+        translations = i18n._catalog
+        for n, form in ((1, 0), (2, 2), (1_000_000, 1), (7_000_000, 1), (1_000_002, 2)):
+            assert translations.plural(n) == form, (language, n)
+
+
+def write_po_with_header(path: Path, language: str, plural_forms: str, forms: int) -> Path:
+    strings = "\n".join(f'msgstr[{i}] "{{count}} x{i}"' for i in range(forms))
+    path.write_text(
+        f'msgid ""\nmsgstr ""\n"Language: {language}\\n"\n'
+        f'"Plural-Forms: {plural_forms}\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        f'msgid "{{count}} case"\nmsgid_plural "{{count}} cases"\n{strings}\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("plural_forms", "forms", "error"),
+    [
+        # babel < 2.19 (CLDR < 42): two forms
+        ("nplurals=2; plural=(n > 1);", 2, "2 forms, CLDR has 3 for fr"),
+        # three forms, but 0 grouped with the millions (Spanish rules)
+        ("nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);", 3, "0 and"),
+        # three forms, but millions with the other plurals
+        ("nplurals=3; plural=(n == 0 || n == 1) ? 0 : n == 2 ? 1 : 2;", 3, "CLDR gives them"),
+        ("nplurals=3; plural=(n == 1 ? 0 : m);", 3, "cannot be read"),  # not C: refused
+    ],
+)
+def test_status_flags_plural_forms_unlike_cldr(tmp_path, plural_forms, forms, error):
+    po = write_po_with_header(tmp_path / "fr.po", "fr", plural_forms, forms)
+    report = check_catalog("fr", po)
+    assert len(report.errors) == 1
+    assert error in report.errors[0]
+    assert "nplurals=3; plural=(n == 0 || n == 1) ? 0" in report.errors[0]  # the fix
+
+
+def test_status_accepts_the_cldr_grouping_in_another_order(tmp_path):
+    """A catalog may number its forms its own way (its msgstr[] follow its formula)."""
+    reordered = "nplurals=3; plural=(n == 0 || n == 1) ? 0 : n % 1000000 == 0 ? 2 : 1;"
+    po = write_po_with_header(tmp_path / "fr.po", "fr", reordered, 3)
+    assert check_catalog("fr", po).errors == []
 
 
 @pytest.mark.parametrize("language", SHIPPED)

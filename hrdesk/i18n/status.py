@@ -3,11 +3,15 @@
 Checked without GNU gettext: percent translated, fuzzy entries, and errors a
 translator can fix — a placeholder missing or added (``{count}``), a keyboard
 mnemonic (``&``) lost or doubled, a Plural-Forms header that does not match
-the language's CLDR plural rules.
+the language's CLDR plural rules. Those rules are the installed babel's (the
+version requirements/ locks): CLDR changes them from time to time (CLDR 42 gave
+French and Spanish a third form, "many", for exact millions), and a catalog
+whose header lags picks the wrong sentence at run time.
 """
 
 from __future__ import annotations
 
+import gettext
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,22 +48,57 @@ class Report:
         return 100.0 * self.translated / self.total if self.total else 0.0
 
 
-def _expected_plurals(language: str) -> int | None:
+# The numbers on which a catalog's plural formula must agree with CLDR's: every
+# remainder modulo 100 and 1000 (Arabic, the Slavic languages…) and the millions
+# (French and Spanish "many").
+_PLURAL_SAMPLES = (*range(1001), 1_000_001, *(k * 1_000_000 for k in (1, 2, 5, 10, 1000)))
+
+
+def plural_forms_error(language: str, catalog: Catalog) -> str | None:
+    """What is wrong with the catalog's Plural-Forms against the CLDR plural rules of the
+    installed babel, or None. The catalog must have as many forms as CLDR and group the
+    numbers as CLDR does; the order of its forms is its own (the msgstr[] follow it)."""
     try:
-        return get_plural(Locale.parse(language)).num_plurals
+        cldr = get_plural(Locale.parse(language))
     except (UnknownLocaleError, ValueError):
-        return None
+        return None  # a language CLDR does not know: nothing to compare with
+    fix = f"the header babel writes is “Plural-Forms: {cldr.plural_forms}”"
+    if catalog.num_plurals != cldr.num_plurals:
+        return (
+            f"Plural-Forms: {catalog.num_plurals} forms, CLDR has {cldr.num_plurals} for "
+            f"{language} ({fix})"
+        )
+    try:
+        ours = gettext.c2py(catalog.plural_expr)  # what the running app evaluates
+    except (ValueError, SyntaxError):
+        return f"Plural-Forms: the formula “{catalog.plural_expr}” cannot be read ({fix})"
+    theirs = gettext.c2py(cldr.plural_expr)
+    first_of_ours: dict[int, int] = {}  # form → the first number seen taking it
+    first_of_theirs: dict[int, int] = {}
+    for n in _PLURAL_SAMPLES:
+        a, b = ours(n), theirs(n)
+        m = first_of_ours.setdefault(a, n)
+        k = first_of_theirs.setdefault(b, n)
+        if theirs(m) != b:
+            return (
+                f"Plural-Forms: {m} and {n} take the same form, CLDR gives them different "
+                f"forms in {language} ({fix})"
+            )
+        if ours(k) != a:
+            return (
+                f"Plural-Forms: {k} and {n} take different forms, CLDR gives them the same "
+                f"form in {language} ({fix})"
+            )
+    return None
 
 
 def check_catalog(language: str, path: Path) -> Report:
     with path.open("rb") as handle:
         catalog: Catalog = read_po(handle)
     report = Report(language, path)
-    expected = _expected_plurals(language)
-    if expected is not None and catalog.num_plurals != expected:
-        report.errors.append(
-            f"Plural-Forms: {catalog.num_plurals} forms, CLDR has {expected} for {language}"
-        )
+    plural_error = plural_forms_error(language, catalog)
+    if plural_error:
+        report.errors.append(plural_error)
     for message in catalog:
         if not message.id:
             continue
