@@ -1,6 +1,8 @@
 """Build the hrdesk app for this computer's OS: one command, nothing to prepare.
 
-    .venv/bin/pip install -e '.[package]'      # PyInstaller, once
+    .venv/bin/pip install --require-hashes -r requirements/app.txt    # once (docs/install.md)
+    .venv/bin/pip install --require-hashes --no-build-isolation -r requirements/dev.txt
+    .venv/bin/pip install --no-deps --no-build-isolation -e .
     .venv/bin/python packaging/build.py
 
 1. PyInstaller turns packaging/hrdesk.spec into a one-folder app: ``dist/hrdesk/``
@@ -13,8 +15,13 @@
    - macOS: ``dist/hrdesk-<version>-macos-<arch>.dmg`` with hdiutil;
    each with a ``.sha256`` file beside it, for users to check their download.
 
+The bundle freezes the exact releases CI tested: the build stops if this Python has
+anything else than requirements/dev.txt (scripts/lock.sh) installed, and names it.
+
 Options: ``--clean`` (PyInstaller starts from an empty cache), ``--no-archive`` (the
-folder only), ``--skip-pyinstaller`` (archive the folder already in dist/).
+folder only), ``--skip-pyinstaller`` (archive the folder already in dist/),
+``--unlocked`` (build with whatever is installed: to try newer releases, never to
+publish).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from __future__ import annotations
 import argparse
 import gettext
 import hashlib
+import importlib.util
 import io
 import os
 import platform
@@ -55,13 +63,44 @@ def folder_size(path: Path) -> int:
     return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
+INSTALL_LOCKED = (
+    "{pip} install --require-hashes -r requirements/app.txt && "
+    "{pip} install --require-hashes --no-build-isolation -r requirements/dev.txt && "
+    "{pip} install --no-deps --no-build-isolation -e ."
+)
+
+
+def check_locked(unlocked: bool) -> None:
+    """Stop unless this Python has exactly the releases of requirements/dev.txt (those
+    CI tested) installed; with ``unlocked``, only say what differs."""
+    spec = importlib.util.spec_from_file_location("hrdesk_locked", ROOT / "scripts" / "locked.py")
+    locked = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = locked  # its dataclass looks itself up there
+    spec.loader.exec_module(locked)
+    differences = locked.drift(locked.DEV)
+    if not differences:
+        log("every release is the locked one (requirements/dev.txt)")
+        return
+    listing = locked.describe(differences)
+    if unlocked:
+        log(f"--unlocked: building with releases the lock does not have:\n{listing}")
+        return
+    pip = f"{sys.executable} -m pip"
+    raise SystemExit(
+        f"This Python's releases differ from requirements/dev.txt:\n{listing}\n"
+        f"Install the locked ones (from {ROOT}):\n  {INSTALL_LOCKED.format(pip=pip)}\n"
+        "or build with --unlocked (not for publishing)."
+    )
+
+
 def run_pyinstaller(clean: bool) -> None:
     try:
         import PyInstaller  # noqa: F401
     except ImportError:
+        pip = f"{sys.executable} -m pip"
         raise SystemExit(
-            "PyInstaller is not installed in this Python: run "
-            f"{sys.executable} -m pip install -e '.[package]' (from {ROOT})"
+            "PyInstaller is not installed in this Python: run, from "
+            f"{ROOT}:\n  {INSTALL_LOCKED.format(pip=pip)}"
         ) from None
     command = [
         sys.executable,
@@ -226,11 +265,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-pyinstaller", action="store_true", help="archive the folder already in dist/"
     )
+    parser.add_argument(
+        "--unlocked",
+        action="store_true",
+        help="build with releases other than requirements/dev.txt's (never to publish)",
+    )
     args = parser.parse_args(argv)
 
     project = rules.project_metadata(ROOT)
     version = project["version"]
     if not args.skip_pyinstaller:
+        check_locked(args.unlocked)
         run_pyinstaller(args.clean)
     app = DIST / ("hrdesk.app" if sys.platform == "darwin" else "hrdesk")
     if not app.exists():

@@ -12,7 +12,12 @@ if [ ! -x .venv/bin/python ]; then
     echo "no .venv: run scripts/test.sh first (it makes the environment)" >&2
     exit 1
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,package]'
+# The locked releases, as scripts/test.sh installs them (a no-op right after it): the
+# bundle freezes exactly what CI tested, and packaging/build.py refuses anything else.
+pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
+"${pip[@]}" --require-hashes -r requirements/app.txt
+"${pip[@]}" --require-hashes --no-build-isolation -r requirements/dev.txt
+"${pip[@]}" --no-deps --no-build-isolation -e .
 started=$(date +%s)
 .venv/bin/python packaging/build.py
 echo "smoke: bundle built in $(($(date +%s) - started)) s"
