@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import struct
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -309,6 +310,147 @@ def test_damaged_keyslots_file_points_to_the_recovery_key(cli, existing, vault_d
     assert result.code == 1
     assert "unlock with the recovery key" in one_line_error(result)
     assert snapshot(vault_dir) == before
+
+
+# -- hostile key-derivation parameters ----------------------------------------------------
+# A key-slot file or a sealed export is read before anything in it is authenticated, and
+# Argon2id spends whatever memory and time its parameters ask for. Past the bounds of
+# kdf.py, the file is refused at once: argon2 is never called (no real derivation here,
+# not even to show the hang: 4 GiB and 1,000 passes run for over an hour).
+
+
+def block_argon2(monkeypatch) -> list[dict[str, object]]:
+    """From now on, every call to Argon2id is recorded (and fails): tests assert none."""
+    calls: list[dict[str, object]] = []
+
+    def refuse(*args: object, **kwargs: object) -> bytes:
+        calls.append(kwargs)
+        raise AssertionError("Argon2id was run on refused parameters")
+
+    monkeypatch.setattr(kdf, "hash_secret_raw", refuse)
+    return calls
+
+
+HOSTILE_KDF = {
+    "the-review's-file": {"memory_kib": 4 * 1024 * 1024, "time_cost": 1000},
+    "passes": {"time_cost": 10**6},
+    "memory": {"memory_kib": 64 * 1024 * 1024},
+    "lanes": {"parallelism": 1000, "memory_kib": 8 * 1000},
+    "passes-times-memory": {"time_cost": 256, "memory_kib": 1024 * 1024},
+}
+NONSENSE_KDF = {
+    "no-pass": {"time_cost": 0},
+    "no-lane": {"parallelism": 0},
+    "memory-below-argon2's-minimum": {"memory_kib": 4},
+    "short-salt": {"salt": "00" * 8},
+    "long-salt": {"salt": "00" * 100_000},
+    "infinite-passes": {"time_cost": float("inf")},
+    "fractional-memory": {"memory_kib": 1024.5},
+    "passes-as-text": {"time_cost": "3"},
+    "passes-as-bool": {"time_cost": True},
+    "kdf-not-an-object": None,
+}
+
+
+def set_kdf(change: dict | None):
+    def apply(holder: dict) -> None:
+        if change is None:
+            holder["kdf"] = ["argon2id"]
+        else:
+            holder["kdf"].update(change)
+
+    return apply
+
+
+@pytest.mark.parametrize("change", HOSTILE_KDF.values(), ids=HOSTILE_KDF.keys())
+def test_hostile_kdf_parameters_in_keyslots_are_refused_before_any_derivation(
+    cli, existing, vault_dir, monkeypatch, change
+):
+    rewrite_slots(vault_dir, lambda data: set_kdf(change)(data["slots"][0]))
+    calls = block_argon2(monkeypatch)
+    before = snapshot(vault_dir)
+
+    result = cli("case", "list")
+
+    assert result.code == 1
+    error = one_line_error(result)
+    assert "far more memory or time than hrdesk ever uses" in error
+    assert "unlock with the recovery key" in error
+    assert calls == []
+    assert snapshot(vault_dir) == before
+
+
+@pytest.mark.parametrize("change", NONSENSE_KDF.values(), ids=NONSENSE_KDF.keys())
+def test_nonsense_kdf_parameters_in_keyslots_are_a_damaged_file(
+    cli, existing, vault_dir, monkeypatch, change
+):
+    rewrite_slots(vault_dir, lambda data: set_kdf(change)(data["slots"][1]))
+    calls = block_argon2(monkeypatch)
+    before = snapshot(vault_dir)
+
+    result = cli("case", "list")
+
+    assert result.code == 1
+    assert "missing or damaged; unlock with the recovery key" in one_line_error(result)
+    assert calls == []
+    assert snapshot(vault_dir) == before
+
+
+def sealed_export(cli, tmp_path: Path) -> Path:
+    result = cli("export", "json", str(tmp_path / "out.json"), "--encrypt", env=EXPORT_PASSPHRASE)
+    assert result.code == 0, result.err
+    return Path(result.out.strip())
+
+
+def rewrite_sealed_header(path: Path, change) -> bytes:
+    """The sealed file with its header's KDF parameters changed (a file made to stall us:
+    the header is authenticated only once the key is derived)."""
+    blob = path.read_bytes()
+    (length,) = struct.unpack(">I", blob[8:12])
+    header = json.loads(blob[12 : 12 + length])
+    change(header)
+    encoded = json.dumps(header, sort_keys=True).encode()
+    path.write_bytes(blob[:8] + struct.pack(">I", len(encoded)) + encoded + blob[12 + length :])
+    return path.read_bytes()
+
+
+EXPORT_PASSPHRASE = {"HRDESK_EXPORT_PASSPHRASE": "the export's own passphrase"}
+
+
+@pytest.mark.parametrize("change", HOSTILE_KDF.values(), ids=HOSTILE_KDF.keys())
+def test_a_sealed_file_asking_for_hours_of_work_is_refused_before_any_derivation(
+    cli, existing, tmp_path, monkeypatch, change
+):
+    sealed = sealed_export(cli, tmp_path)
+    hostile = rewrite_sealed_header(sealed, set_kdf(change))
+    calls = block_argon2(monkeypatch)
+    opened = tmp_path / "opened.json"
+
+    result = cli("unseal", str(sealed), str(opened), env=EXPORT_PASSPHRASE)
+
+    assert result.code == 1
+    error = one_line_error(result)
+    assert "This sealed file asks for far more memory or time than hrdesk ever uses" in error
+    assert calls == []
+    assert not opened.exists()
+    assert sealed.read_bytes() == hostile
+
+
+@pytest.mark.parametrize("change", NONSENSE_KDF.values(), ids=NONSENSE_KDF.keys())
+def test_a_sealed_file_with_nonsense_kdf_parameters_is_damaged(
+    cli, existing, tmp_path, monkeypatch, change
+):
+    sealed = sealed_export(cli, tmp_path)
+    rewrite_sealed_header(sealed, set_kdf(change))
+    calls = block_argon2(monkeypatch)
+    opened = tmp_path / "opened.json"
+
+    result = cli("unseal", str(sealed), str(opened), env=EXPORT_PASSPHRASE)
+
+    assert result.code == 1
+    assert one_line_error(result) == "hrdesk: This is not a sealed hrdesk file, or it is damaged.\n"
+    assert calls == []
+    assert not opened.exists()
 
 
 # -- case JSON --------------------------------------------------------------------------
@@ -626,6 +768,32 @@ def test_real_program_exits_1_on_malformed_json(existing, vault_dir):
     assert result.returncode == 1
     assert result.stderr == "hrdesk: not valid JSON (line 1, column 11)\n"
     assert snapshot(vault_dir) == existing.files
+
+
+def test_real_program_refuses_a_key_slot_asking_for_1000_passes(existing, vault_dir):
+    # 1,000 passes over 1 MiB: cheap enough to have been run before the bounds (then
+    # "Wrong passphrase"), far past what hrdesk ever sets.
+    passes = set_kdf({"time_cost": 1000})
+    tampered = rewrite_slots(vault_dir, lambda data: [passes(slot) for slot in data["slots"]])
+
+    result = run_real(vault_dir, "case", "list")
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("hrdesk: The key-slot file of this vault asks for far more")
+    assert result.stderr.endswith("unlock with the recovery key to repair it.\n")
+    assert snapshot(vault_dir) == {**existing.files, "keyslots.json": tampered}
+
+
+def test_real_program_refuses_a_sealed_file_asking_for_1000_passes(cli, existing, tmp_path):
+    sealed = sealed_export(cli, tmp_path)
+    rewrite_sealed_header(sealed, set_kdf({"time_cost": 1000}))
+    opened = tmp_path / "opened.json"
+
+    result = run_subprocess(["unseal", str(sealed), str(opened)], EXPORT_PASSPHRASE)
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("hrdesk: This sealed file asks for far more memory or time")
+    assert not opened.exists()
 
 
 def test_real_program_exits_1_when_not_a_vault(tmp_path):

@@ -3,6 +3,10 @@
 Like KeePassXC, the cost is benchmarked on the machine that creates a slot
 (target ~0.5 s) instead of being a constant, and never drops below a floor
 (RFC 9106's second recommended option: 64 MiB, 3 passes).
+
+Parameters read back from a file (a key slot, a sealed export) are bounded here,
+once: such a file is read before anything in it can be authenticated, and
+Argon2id spends whatever memory and time it asks for.
 """
 
 from __future__ import annotations
@@ -13,11 +17,43 @@ from dataclasses import asdict, dataclass
 
 from argon2.low_level import Type, hash_secret_raw
 
-KEY_BYTES = 32
+KEY_BYTES = 32  # the output length: fixed here, never read from a file
+SALT_BYTES = 16
 FLOOR_TIME_COST = 3
 FLOOR_MEMORY_KIB = 64 * 1024
 MAX_TIME_COST = 64
+MAX_LANES = 4  # calibration uses one lane per core, at most four
 TARGET_SECONDS = 0.5
+
+# -- bounds on parameters read from a file --------------------------------------------
+# Calibration chooses at most MAX_TIME_COST passes over FLOOR_MEMORY_KIB with at most
+# MAX_LANES lanes and a SALT_BYTES salt. That maximum (64 passes over 64 MiB) is picked
+# only where 64 passes take 0.5 s, and a slot made there must still open on a slow
+# laptop (a restored backup), where it may take seconds. The bounds leave four times
+# that work, sixteen times the memory and four times the passes and lanes, for faster
+# machines and later versions. Past them a file is damaged or made to stall us, and is
+# refused before any derivation. On the 2-core development VM (busy with other work)
+# the most work allowed took 15 s (256 passes over 64 MiB) to 18 s (16 over 1 GiB); the
+# review's file (4 GiB, 1,000 passes) would have run for over an hour.
+MAX_READ_TIME_COST = 4 * MAX_TIME_COST
+MAX_READ_MEMORY_KIB = 1024 * 1024  # 1 GiB
+MAX_READ_WORK = 4 * MAX_TIME_COST * FLOOR_MEMORY_KIB  # passes x KiB: 16 GiB in all
+MAX_READ_LANES = 4 * MAX_LANES
+MAX_READ_SALT_BYTES = 64
+# The lower bounds are Argon2's own minimums (1 pass, 1 lane, 8 KiB per lane) and our
+# salt size: below them a file is nonsense. Low parameters are not refused: a slot or a
+# sealed file binds its parameters as associated data, so whoever lowers them gets
+# another key and authentication fails (and whoever can write the slot file can replace
+# slots anyway). Weak parameters are never *written*: calibration keeps to the floor.
+
+
+class ParamsRefused(ValueError):
+    """Parameters out of bounds: ``too_costly`` past an upper bound (a file made to stall
+    hrdesk, or damaged), otherwise nonsense (below Argon2's minimums, a wrong salt size)."""
+
+    def __init__(self, too_costly: bool) -> None:
+        super().__init__("KDF parameters out of range")
+        self.too_costly = too_costly
 
 
 @dataclass(frozen=True)
@@ -27,6 +63,20 @@ class KdfParams:
     parallelism: int
     salt: bytes
 
+    def __post_init__(self) -> None:
+        # No KdfParams exists out of bounds, so derive() cannot be asked for one.
+        if self.time_cost < 1 or self.parallelism < 1 or self.memory_kib < 8 * self.parallelism:
+            raise ParamsRefused(too_costly=False)
+        if not SALT_BYTES <= len(self.salt) <= MAX_READ_SALT_BYTES:
+            raise ParamsRefused(too_costly=False)
+        if (
+            self.time_cost > MAX_READ_TIME_COST
+            or self.memory_kib > MAX_READ_MEMORY_KIB
+            or self.time_cost * self.memory_kib > MAX_READ_WORK
+            or self.parallelism > MAX_READ_LANES
+        ):
+            raise ParamsRefused(too_costly=True)
+
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["salt"] = self.salt.hex()
@@ -35,25 +85,25 @@ class KdfParams:
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> KdfParams:
+        """Raises ValueError (``ParamsRefused`` past the bounds) for anything but sound
+        Argon2id parameters; the bounds are checked before any work."""
         if data.get("name") != "argon2id":
             raise ValueError("unsupported KDF")
-        params = cls(
-            time_cost=int(data["time_cost"]),  # type: ignore[arg-type]
-            memory_kib=int(data["memory_kib"]),  # type: ignore[arg-type]
-            parallelism=int(data["parallelism"]),  # type: ignore[arg-type]
-            salt=bytes.fromhex(str(data["salt"])),
-        )
-        if not (1 <= params.time_cost <= 1000 and 8 <= params.memory_kib <= 4 * 1024 * 1024):
-            raise ValueError("KDF parameters out of range")
-        if not 1 <= params.parallelism <= 64 or len(params.salt) < 16:
-            raise ValueError("KDF parameters out of range")
-        return params
+        numbers = [data["time_cost"], data["memory_kib"], data["parallelism"]]
+        # Whole numbers only: a float such as 1e400 would not convert, a bool is no count.
+        if any(type(number) is not int for number in numbers):
+            raise ValueError("KDF parameters are not whole numbers")
+        salt = data["salt"]
+        if not isinstance(salt, str) or len(salt) > 2 * MAX_READ_SALT_BYTES:
+            raise ParamsRefused(too_costly=False)
+        time_cost, memory_kib, parallelism = numbers
+        return cls(time_cost, memory_kib, parallelism, bytes.fromhex(salt))  # type: ignore[arg-type]
 
     def below_floor(self) -> bool:
         return self.time_cost < FLOOR_TIME_COST or self.memory_kib < FLOOR_MEMORY_KIB
 
     def with_new_salt(self) -> KdfParams:
-        return KdfParams(self.time_cost, self.memory_kib, self.parallelism, os.urandom(16))
+        return KdfParams(self.time_cost, self.memory_kib, self.parallelism, os.urandom(SALT_BYTES))
 
 
 def derive(passphrase: str, params: KdfParams) -> bytes:
@@ -76,8 +126,8 @@ def calibrate(target_seconds: float = TARGET_SECONDS) -> KdfParams:
     per-pass cost is their difference: timing a single pass alone overestimates
     it two- or threefold and lands well short of the target.
     """
-    parallelism = max(1, min(4, os.cpu_count() or 1))
-    salt = os.urandom(16)
+    parallelism = max(1, min(MAX_LANES, os.cpu_count() or 1))
+    salt = os.urandom(SALT_BYTES)
 
     def best_of_two(passes: int) -> float:
         params = KdfParams(passes, FLOOR_MEMORY_KIB, parallelism, salt)
@@ -101,7 +151,7 @@ def calibrate(target_seconds: float = TARGET_SECONDS) -> KdfParams:
     elapsed = time.perf_counter() - start
     if elapsed > 1.2 * target_seconds:
         time_cost = _bounded(int(time_cost * target_seconds / elapsed))
-    return KdfParams(time_cost, FLOOR_MEMORY_KIB, parallelism, os.urandom(16))
+    return KdfParams(time_cost, FLOOR_MEMORY_KIB, parallelism, os.urandom(SALT_BYTES))
 
 
 def _bounded(time_cost: int) -> int:

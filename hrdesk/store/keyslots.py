@@ -85,7 +85,19 @@ class KeySlots:
                 for item in data["slots"]
             ]
             return cls(str(data["vault_id"]), slots)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except kdf.ParamsRefused as exc:
+            if not exc.too_costly:
+                raise damaged from exc
+            # Checked before any derivation: a file asking for hours of work is refused
+            # at once instead of hanging the unlock.
+            raise KeySlotsDamaged(
+                _(
+                    "The key-slot file of this vault asks for far more memory or time than "
+                    "hrdesk ever uses: it is damaged or was altered. Nothing was tried; "
+                    "unlock with the recovery key to repair it."
+                )
+            ) from exc
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise damaged from exc
 
     def save(self, path: Path) -> None:

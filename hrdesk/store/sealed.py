@@ -42,7 +42,18 @@ def unseal(blob: bytes, passphrase: str) -> bytes:
         data = json.loads(header)
         params = kdf.KdfParams.from_json(data["kdf"])
         nonce = bytes.fromhex(data["nonce"])
-    except (ValueError, KeyError, TypeError) as exc:
+    except kdf.ParamsRefused as exc:
+        if not exc.too_costly:
+            raise not_sealed from exc
+        # Refused before any derivation: a sealed file can ask for hours of work (and
+        # gigabytes) before its passphrase is even tried.
+        raise HrdeskError(
+            _(
+                "This sealed file asks for far more memory or time than hrdesk ever uses: "
+                "it is damaged or was made to stall hrdesk. Nothing was done."
+            )
+        ) from exc
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise not_sealed from exc
     key = kdf.derive(passphrase, params)
     try:
