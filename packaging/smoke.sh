@@ -14,10 +14,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # The locked releases, as scripts/test.sh installs them (a no-op right after it): the
 # bundle freezes exactly what CI tested, and packaging/build.py refuses anything else.
-pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
-"${pip[@]}" --require-hashes -r requirements/app.txt
-"${pip[@]}" --require-hashes --no-build-isolation -r requirements/dev.txt
-"${pip[@]}" --no-deps --no-build-isolation -e .
+pip_install() { .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@"; }
+pip_install --require-hashes -r requirements/app.txt
+pip_install --require-hashes --no-build-isolation -r requirements/dev.txt
+pip_install --no-deps --no-build-isolation -e .
 started=$(date +%s)
 .venv/bin/python packaging/build.py
 echo "smoke: bundle built in $(($(date +%s) - started)) s"
