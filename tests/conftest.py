@@ -17,6 +17,10 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The vaults made here have cheap slots (below): unlocking must not re-wrap them under a
+# real calibration, in this process or in the real program run as a child, which would
+# then pay the full cost at every later unlock. test_kdf.py unsets it to test the upgrade.
+os.environ["HRDESK_KEEP_KEY_SLOTS"] = "1"
 
 from hrdesk.store import kdf, vault
 

@@ -45,6 +45,16 @@ class Slot:
         return "|".join(fields).encode("utf-8")
 
 
+@dataclass(frozen=True)
+class Opened:
+    """What an unlock found: the raw key, the slot that gave it, and about what deriving
+    that slot's key costs this machine when idle (``kdf.derive_timed``)."""
+
+    raw_key: bytes
+    slot: Slot
+    seconds: float
+
+
 def check_passphrase_strength(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE_CHARS:
         raise ValidationError(
@@ -120,17 +130,18 @@ class KeySlots:
 
     # -- keys ---------------------------------------------------------------
 
-    def unlock(self, passphrase: str, first_user: str | None = None) -> tuple[bytes, str]:
-        """The raw key and the user id of the slot this passphrase opens.
+    def open(self, passphrase: str, first_user: str | None = None) -> Opened:
+        """The slot this passphrase opens, its raw key and what opening it cost.
 
         Each slot tried costs one key derivation; ``first_user`` (the last user of
         this computer) is tried first so the usual unlock costs one.
         """
         ordered = sorted(self.slots, key=lambda slot: slot.user_id != first_user)
         for slot in ordered:
-            raw = self._try(slot, passphrase)
+            key, seconds = kdf.derive_timed(passphrase, slot.params)
+            raw = self._unwrap(slot, key)
             if raw is not None:
-                return raw, slot.user_id
+                return Opened(raw, slot, seconds)
         raise WrongPassphrase(_("Wrong passphrase."))
 
     def set_passphrase(
@@ -144,23 +155,57 @@ class KeySlots:
                 raise ValidationError(
                     "", _("This passphrase is already used in this vault; choose another.")
                 )
-        slot_id = os.urandom(8).hex()
+        new_slot = self._wrap(os.urandom(8).hex(), user_id, passphrase, raw_key, params)
+        self.slots = [slot for slot in self.slots if slot.user_id != user_id] + [new_slot]
+
+    def _wrap(
+        self, slot_id: str, user_id: str, passphrase: str, raw_key: bytes, params: kdf.KdfParams
+    ) -> Slot:
         draft = Slot(slot_id, user_id, params, os.urandom(24), b"")
         wrapping_key = kdf.derive(passphrase, params)
         wrapped = crypto_aead_xchacha20poly1305_ietf_encrypt(
             raw_key, draft.aad(self.vault_id), draft.nonce, wrapping_key
         )
-        new_slot = Slot(slot_id, user_id, params, draft.nonce, wrapped)
-        self.slots = [slot for slot in self.slots if slot.user_id != user_id] + [new_slot]
+        return Slot(slot_id, user_id, params, draft.nonce, wrapped)
 
     def user_ids(self) -> list[str]:
         return [slot.user_id for slot in self.slots]
 
     def _try(self, slot: Slot, passphrase: str) -> bytes | None:
-        key = kdf.derive(passphrase, slot.params)
+        return self._unwrap(slot, kdf.derive(passphrase, slot.params))
+
+    def _unwrap(self, slot: Slot, key: bytes) -> bytes | None:
         try:
             return crypto_aead_xchacha20poly1305_ietf_decrypt(
                 slot.wrapped, slot.aad(self.vault_id), slot.nonce, key
             )
         except CryptoError:
             return None
+
+
+def upgrade(path: Path, slots: KeySlots, opened: Opened, passphrase: str) -> KeySlots | None:
+    """After an unlock: re-wrap the slot that opened under stronger parameters, if it is
+    below the floor or cheap for this machine (``kdf.worth_recalibrating``), so that a
+    slot made by an older version or on a busy machine does not stay weak for good.
+
+    Only that slot changes (same id, user and key; new salt, nonce and parameters), and
+    only if the file still holds it as it was read: the new slot is made first (the
+    costly part), then the file is read again and replaced atomically, so a slot added
+    meanwhile by another program is kept. Returns the key slots now on disk, or None
+    when nothing changed. The passphrase's strength is not checked again: it already
+    opens this slot (an older version may have allowed a shorter one); only the cost
+    of trying it changes.
+    """
+    if not kdf.worth_recalibrating(opened.slot.params, opened.seconds):
+        return None
+    params = kdf.calibrate()
+    if not kdf.stronger(params, opened.slot.params):
+        return None
+    old = opened.slot
+    new = slots._wrap(old.slot_id, old.user_id, passphrase, opened.raw_key, params)
+    current = KeySlots.load(path)
+    if current.vault_id != slots.vault_id or old not in current.slots:
+        return None
+    current.slots = [new if slot == old else slot for slot in current.slots]
+    current.save(path)
+    return current

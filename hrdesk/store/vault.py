@@ -16,6 +16,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from argon2.exceptions import HashingError
+
 from hrdesk.core.errors import (
     DatabaseDamaged,
     HrdeskError,
@@ -27,7 +29,7 @@ from hrdesk.core.errors import (
 )
 from hrdesk.core.ids import new_device_tag, new_id
 from hrdesk.i18n import _
-from hrdesk.store import kdf, orphans
+from hrdesk.store import kdf, keyslots, orphans
 from hrdesk.store.atomic import fsync_dir, make_private_dir
 from hrdesk.store.connection import Connection, DatabaseError, checkpoint, connect
 from hrdesk.store.keyslots import KeySlots, check_passphrase_strength
@@ -216,10 +218,41 @@ def unlock(path: Path, passphrase: str, first_user: str | None = None) -> Sessio
     path = Path(path)
     check_is_vault(path)
     slots = KeySlots.load(path / SLOTS_NAME)
-    raw_key, user_id = slots.unlock(passphrase, first_user)
+    opened = slots.open(passphrase, first_user)
     _check_not_empty(path / DB_NAME)
-    conn = connect(path / DB_NAME, raw_key)
-    return _open_session(path, conn, user_id, slots, raw_key)
+    conn = connect(path / DB_NAME, opened.raw_key)
+    session = _open_session(path, conn, opened.slot.user_id, slots, opened.raw_key)
+    try:
+        _upgrade_slot(session, slots, opened, passphrase)
+    except BaseException:
+        session.lock()
+        raise
+    return session
+
+
+KEEP_SLOTS_ENV = "HRDESK_KEEP_KEY_SLOTS"
+
+
+def _upgrade_slot(
+    session: Session, slots: KeySlots, opened: keyslots.Opened, passphrase: str
+) -> None:
+    """Re-wrap the slot that opened if it is weaker than this machine allows
+    (``keyslots.upgrade``). Best effort: the vault is open whatever happens here. A
+    read-only folder, a full disk, a key-slot file damaged meanwhile or too little
+    memory for the calibration leave the slot as it was, silently (there is nothing
+    worth logging, and nothing sensitive may be); the next unlock tries again.
+
+    ``HRDESK_KEEP_KEY_SLOTS=1`` turns this off: the test suite makes vaults with
+    deliberately cheap slots and runs the real program on them, which would otherwise
+    calibrate and re-wrap (and then pay the full cost) at every child's unlock."""
+    if os.environ.get(KEEP_SLOTS_ENV) == "1":
+        return
+    try:
+        upgraded = keyslots.upgrade(session.slots_path, slots, opened, passphrase)
+    except (OSError, MemoryError, HashingError, HrdeskError):
+        return
+    if upgraded is not None:
+        session.slots = upgraded
 
 
 def unlock_with_recovery_key(
