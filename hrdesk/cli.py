@@ -19,6 +19,7 @@ from typing import Any
 from hrdesk import __version__, cli_support, cli_sync
 from hrdesk.cli_output import print_case, print_history, print_json, print_list
 from hrdesk.core.errors import HrdeskError, ValidationError
+from hrdesk.core.process import disable_core_dumps
 from hrdesk.i18n import _, argparse_strings, ngettext, set_language
 from hrdesk.i18n.formatting import format_number
 from hrdesk.services import cases, export, users
@@ -298,6 +299,7 @@ def cmd_i18n(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    disable_core_dumps()  # first: nothing secret may reach a core file
     # The language is needed before the parser exists: its help texts are translated.
     set_language(_early_language(sys.argv[1:] if argv is None else argv))
     argparse_strings.install()
