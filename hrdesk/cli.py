@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 from pathlib import Path
@@ -18,7 +17,8 @@ from typing import Any
 
 from hrdesk import __version__, cli_support, cli_sync
 from hrdesk.cli_output import print_case, print_history, print_json, print_list
-from hrdesk.core.errors import HrdeskError, ValidationError
+from hrdesk.core import safeinput
+from hrdesk.core.errors import HrdeskError
 from hrdesk.core.process import disable_core_dumps
 from hrdesk.i18n import _, argparse_strings, ngettext, set_language
 from hrdesk.i18n.formatting import format_number
@@ -46,19 +46,7 @@ def _secret(env: str, prompt: str, confirm: bool = False) -> str:
 
 
 def _read_json(source: str) -> Any:
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(_("Cannot read {path}.").format(path=source)) from exc
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            "",
-            _("not valid JSON (line {line}, column {column})").format(
-                line=exc.lineno, column=exc.colno
-            ),
-        ) from None
+    return safeinput.read_json(source)
 
 
 def _open(args: argparse.Namespace) -> vault.Session:

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from hrdesk.core import safeinput
 from hrdesk.core.errors import HrdeskError
 from hrdesk.i18n import _, ngettext
 from hrdesk.services import dossiers
@@ -18,12 +19,8 @@ def _password(args: argparse.Namespace) -> str | None:
     if not args.password_file:
         return None
     try:
-        raw = (
-            sys.stdin.read()
-            if args.password_file == "-"
-            else Path(args.password_file).read_text(encoding="utf-8")
-        )
-    except OSError as exc:
+        raw = safeinput.read_text(args.password_file)
+    except safeinput.Unreadable as exc:
         raise HrdeskError(
             _("Cannot read the password file {path}.").format(path=args.password_file)
         ) from exc

@@ -16,6 +16,7 @@ from typing import Any
 
 from hrdesk.cli_output import print_json
 from hrdesk.cli_parser_types import json_output
+from hrdesk.core import safeinput
 from hrdesk.core.errors import HrdeskError
 from hrdesk.i18n import _, ngettext
 from hrdesk.i18n.formatting import format_number, format_timestamp_ms
@@ -90,10 +91,7 @@ def _secret(env: str, prompt: str) -> str:
 
 
 def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise HrdeskError(_("Cannot read {path}.").format(path=path)) from exc
+    return safeinput.read_bytes(path)
 
 
 def _when(iso: str | None) -> str:
@@ -244,8 +242,8 @@ def cmd_conflicts(args: argparse.Namespace, session: Session, _read_json: Any) -
         value = None
         if args.value is not None:
             try:
-                value = json.loads(args.value)
-            except json.JSONDecodeError as exc:
+                value = safeinput.parse_json(args.value, "--value")
+            except safeinput.JsonSyntaxError as exc:
                 raise HrdeskError(_("--value must be JSON, e.g. '\"text\"' or true.")) from exc
         conflicts.resolve(session, args.entity_id, args.field, args.keep, value)
         print(_("Settled."))

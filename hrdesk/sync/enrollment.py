@@ -22,7 +22,8 @@ from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.public import PublicKey, SealedBox
 from nacl.signing import VerifyKey
 
-from hrdesk.core.errors import SyncFileRejected
+from hrdesk.core import safeinput
+from hrdesk.core.errors import SyncFileRejected, ValidationError
 from hrdesk.i18n import _
 from hrdesk.store import sync_state
 from hrdesk.store.sync_state import DeviceEntry
@@ -66,8 +67,8 @@ def _unsigned(magic: bytes, data: bytes, what: str) -> tuple[dict, bytes, bytes]
         raise SyncFileRejected(what)
     body, signature = data[:-SIGNATURE_BYTES], data[-SIGNATURE_BYTES:]
     try:
-        doc = json.loads(body[len(magic) :])
-    except ValueError as exc:
+        doc = safeinput.parse_json(body[len(magic) :])
+    except ValidationError as exc:
         raise SyncFileRejected(what) from exc
     if not isinstance(doc, dict):
         raise SyncFileRejected(what)
@@ -147,13 +148,20 @@ def read_enrollment(session: Session, data: bytes) -> Enrollment:
             )
         admin_verify = bytes.fromhex(doc["admin_verify"])
         VerifyKey(admin_verify).verify(body, signature)
-        secret = json.loads(SealedBox(me.box_key).decrypt(bytes.fromhex(doc["sealed"])))
+        secret = safeinput.parse_json(SealedBox(me.box_key).decrypt(bytes.fromhex(doc["sealed"])))
         return Enrollment(
             str(doc["vault"]),
             safety_code(admin_verify, bytes.fromhex(doc["admin_box"])),
             secret,
         )
-    except (KeyError, ValueError, TypeError, BadSignatureError, CryptoError) as exc:
+    except (
+        KeyError,
+        ValueError,
+        TypeError,
+        BadSignatureError,
+        CryptoError,
+        ValidationError,
+    ) as exc:
         raise SyncFileRejected(what) from exc
 
 
