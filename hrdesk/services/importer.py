@@ -8,19 +8,17 @@ after the report.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import io
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hrdesk.core import casejson, importmap
+from hrdesk.core import casejson, importmap, safeinput
 from hrdesk.core.errors import HrdeskError, ValidationError
 from hrdesk.i18n import _
+from hrdesk.i18n.formatting import format_number
+from hrdesk.services import tables
 from hrdesk.services.cases import add_cases
 from hrdesk.services.lookup import user_ids
 from hrdesk.store.vault import Session
@@ -103,56 +101,7 @@ def _cases(
 
 # -- reading ------------------------------------------------------------------------------
 
-
-def read_table(path: Path, sheet: str | None = None) -> tuple[list[str], Iterator[list[Any]]]:
-    """Header names and the data rows of a CSV or XLSX file."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet)
-    return _read_csv(path)
-
-
-def _read_csv(path: Path) -> tuple[list[str], Iterator[list[Any]]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise HrdeskError(_("Cannot read {path}.").format(path=path)) from exc
-    encoding = "utf-16" if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise HrdeskError(
-            _("{path} is not UTF-8 text: save it as “CSV UTF-8” and import again.").format(
-                path=path
-            )
-        ) from exc
-    # The separator is the one that splits the header row most (Excel saves ";" in many
-    # locales): csv.Sniffer gives up on a short file whose cells hold "a; b" lists.
-    header_line = text.splitlines()[0] if text else ""
-    delimiter = max(",;\t", key=lambda d: len(next(csv.reader([header_line], delimiter=d))))
-    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
-    headers = [h.strip() for h in next(rows, [])]
-    return headers, (list(row) for row in rows)
-
-
-def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator[list[Any]]]:
-    import openpyxl  # only needed for spreadsheets
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise HrdeskError(_("{path} is not a readable .xlsx workbook.").format(path=path)) from exc
-    if sheet is not None and sheet not in book.sheetnames:
-        raise HrdeskError(_("The workbook has no sheet named “{sheet}”.").format(sheet=sheet))
-    rows = (book[sheet] if sheet else book.active).iter_rows(values_only=True)
-    headers = ["" if h is None else str(h).strip() for h in next(rows, ())]
-
-    def data_rows() -> Iterator[list[Any]]:
-        try:
-            yield from (list(row) for row in rows)
-        finally:
-            book.close()  # a read-only workbook keeps its file open until closed
-
-    return headers, data_rows()
+read_table = tables.read_table  # header names and rows of a CSV or XLSX file, within limits
 
 
 def _blank(cell: Any) -> bool:
@@ -287,15 +236,17 @@ def _column_for(path: str, case: dict[str, Any], column_of: dict[str, str]) -> s
 def _json_cases(
     session: Session, path: Path, today: dt.date, report: ImportReport, check: bool = True
 ) -> Iterator[dict[str, Any]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise HrdeskError(
-            _("{path} is not a JSON file hrdesk can read.").format(path=path)
-        ) from exc
+    data = safeinput.read_json(path, tables.MAX_TABLE_BYTES)
     items = data.get("cases") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise HrdeskError(_("Expected an hrdesk export or a list of cases."))
+    if len(items) > tables.MAX_ROWS:
+        raise HrdeskError(
+            _(
+                "{path} holds more than {max} cases; hrdesk imports at most {max} at a time: "
+                "split it into smaller files."
+            ).format(path=path, max=format_number(tables.MAX_ROWS))
+        )
     for number, item in enumerate(items, start=1):
         report.rows += 1
         case = _without_output_keys(item)
