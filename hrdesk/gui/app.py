@@ -13,6 +13,7 @@ from hrdesk.gui.fonts import register_bundled_fonts
 from hrdesk.gui.language import apply_language
 from hrdesk.gui.main_window import MainWindow
 from hrdesk.gui.settings import AppSettings, default_settings_path
+from hrdesk.gui.system_libraries import check as check_system_libraries
 from hrdesk.gui.worker import DbWorker
 from hrdesk.resources import resource_path
 
@@ -52,6 +53,11 @@ class App:
 
 
 def run(vault_path: Path, language: str | None = None) -> int:
+    # Before QApplication: without the system's X11 libraries Qt aborts the process with
+    # a message nobody can act on; this names the packages to install instead.
+    status = check_system_libraries()
+    if status:
+        return status
     app = App(vault_path, language=language)
     app.window.show()
     try:
