@@ -162,3 +162,24 @@ def test_the_open_desktop_app_saves_after_the_command_line_wrote(unlocked_app, q
     with vault.unlock(unlocked_app.client.path, PASSPHRASE) as session:
         assert len(_titles(session)) == 5
         assert integrity.check(session) == []
+
+
+def test_key_slot_changes_in_two_programs_keep_each_other(created, vault_dir, cli):
+    """The app changes its user's passphrase after the command line added a user: the
+    new user's slot stays (the app once wrote back the slot list it read at unlock)."""
+    from hrdesk.services import users
+
+    session = created.session  # the app, unlocked before the command line ran
+    added = cli(
+        "user",
+        "add",
+        "karim",
+        "--role",
+        "caseworker",
+        env={"HRDESK_NEW_PASSPHRASE": "karim's own passphrase"},
+    )
+    assert added.code == 0, added.err
+    users.change_passphrase(session, "amina's brand new passphrase")
+    session.lock()
+    vault.unlock(vault_dir, "karim's own passphrase").lock()
+    vault.unlock(vault_dir, "amina's brand new passphrase").lock()

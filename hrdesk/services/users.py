@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from hrdesk.core import validate as v
-from hrdesk.core.errors import PermissionDenied, ValidationError
+from hrdesk.core.errors import KeySlotsDamaged, PermissionDenied, ValidationError
 from hrdesk.core.ids import new_id
 from hrdesk.i18n import _
-from hrdesk.store import kdf, queries
+from hrdesk.store import kdf, keyslots, queries
 from hrdesk.store.keyslots import KeySlots
 from hrdesk.store.vault import Session, vault_meta
 
@@ -36,13 +38,11 @@ def add_user(
     if any(u["name"] == name for u in list_users(session)):
         raise ValidationError("name", _("a user with this name already exists"))
     user_id = new_id()
-    slots = _slots(session)
-    slots.set_passphrase(user_id, passphrase, session.raw_key, params or kdf.calibrate())
-    with session.writer.batch() as batch:
-        batch.put("user", user_id, {"name": name, "role": role}, new=True)
-    # The slot is saved only once the user exists: a crash in between leaves no orphan slot.
-    slots.save(session.slots_path)
-    session.slots = slots
+    with _changing_slots(session) as slots:
+        slots.set_passphrase(user_id, passphrase, session.raw_key, params or kdf.calibrate())
+        with session.writer.batch() as batch:
+            batch.put("user", user_id, {"name": name, "role": role}, new=True)
+        # Saved (as the block ends) only once the user exists: no orphan slot after a crash.
     return {"id": user_id, "name": name, "role": role}
 
 
@@ -50,12 +50,10 @@ def change_passphrase(
     session: Session, new_passphrase: str, params: kdf.KdfParams | None = None
 ) -> None:
     """Rewrite the current user's slot (atomically); the database is untouched."""
-    slots = _slots(session)
-    slots.set_passphrase(
-        session.user_id, new_passphrase, session.raw_key, params or kdf.calibrate()
-    )
-    slots.save(session.slots_path)
-    session.slots = slots
+    with _changing_slots(session) as slots:
+        slots.set_passphrase(
+            session.user_id, new_passphrase, session.raw_key, params or kdf.calibrate()
+        )
 
 
 def reset_passphrase(
@@ -66,10 +64,8 @@ def reset_passphrase(
     user = next((u for u in list_users(session) if u["name"] == name), None)
     if user is None:
         raise ValidationError("name", _("is not a user of this vault"))
-    slots = _slots(session)
-    slots.set_passphrase(user["id"], passphrase, session.raw_key, params or kdf.calibrate())
-    slots.save(session.slots_path)
-    session.slots = slots
+    with _changing_slots(session) as slots:
+        slots.set_passphrase(user["id"], passphrase, session.raw_key, params or kdf.calibrate())
 
 
 def users_without_passphrase(session: Session) -> list[str]:
@@ -78,9 +74,19 @@ def users_without_passphrase(session: Session) -> list[str]:
     return [u["name"] for u in list_users(session) if u["id"] not in have]
 
 
-def _slots(session: Session) -> KeySlots:
-    """A working copy, adopted by the session only once saved."""
-    if session.slots is None:
-        # Unlocked with the recovery key after the slot file was lost: start a fresh one.
-        return KeySlots(vault_meta(session)["vault_id"])
-    return KeySlots(session.slots.vault_id, list(session.slots.slots))
+@contextmanager
+def _changing_slots(session: Session) -> Iterator[KeySlots]:
+    """The slot file as it is on disk now (another program may have changed it since
+    this session was unlocked), changed by the block and saved when it ends, with no
+    other program's change in between; the session then holds the saved slots."""
+    with keyslots.editing(session.slots_path):
+        try:
+            slots = KeySlots.load(session.slots_path)
+        except KeySlotsDamaged:
+            if session.slots is not None:  # damaged since: the copy read at unlock
+                slots = KeySlots(session.slots.vault_id, list(session.slots.slots))
+            else:  # unlocked with the recovery key after the file was lost: a fresh one
+                slots = KeySlots(vault_meta(session)["vault_id"])
+        yield slots
+        slots.save(session.slots_path)
+    session.slots = slots

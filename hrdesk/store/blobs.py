@@ -228,28 +228,35 @@ def intake(folder: Path) -> Iterator[None]:
 
 
 @contextmanager
-def no_intake(folder: Path) -> Iterator[bool]:
-    """True when no intake is under way; none can start until the block ends (keep it
-    short). False when one is, and then a file without a record may be its blob."""
+def no_intake(folder: Path) -> Iterator[set[str] | None]:
+    """The files of the attachments folder (``stored_files``) when no intake is under way
+    in any program, and none starts until the block ends (keep it short); None while one
+    is, since a file without a record may then be its blob. Writes nothing to the vault:
+    an unlock or a dry run must leave the folder as it found it."""
     folder = Path(folder)
     if fcntl is None:
-        yield False
+        yield None
         return
-    if not folder.is_dir():
-        yield True
-        return
+    lock = folder / INTAKE_LOCK
+    if not lock.exists():
+        # An intake makes the lock file before its blob's first byte. Still absent after
+        # listing, no intake had begun before the listing: none of its files is in it.
+        names = stored_files(folder)
+        if not lock.exists():
+            yield names
+            return
     try:
-        handle = os.open(folder / INTAKE_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError:  # a read-only folder: nobody can be writing a blob into it
-        yield True
+        handle = os.open(lock, os.O_RDWR)
+    except OSError:  # removed meanwhile, or unreadable: better not to judge this time
+        yield None
         return
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            yield False
+            yield None
         else:
-            yield True
+            yield stored_files(folder)
     finally:
         os.close(handle)
 

@@ -12,8 +12,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; changes of the slots are not serialized there
+    fcntl = None  # type: ignore[assignment]
 
 from nacl.bindings import (
     crypto_aead_xchacha20poly1305_ietf_decrypt,
@@ -183,6 +190,22 @@ class KeySlots:
             return None
 
 
+@contextmanager
+def editing(path: Path) -> Iterator[None]:
+    """Held while the slot file is read, changed and written again, so that two programs
+    changing slots at once (a passphrase changed in the app, a user added from the
+    command line, a slot upgraded at unlock) never write over each other's change."""
+    if fcntl is None:
+        yield
+        return
+    handle = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
 def upgrade(path: Path, slots: KeySlots, opened: Opened, passphrase: str) -> KeySlots | None:
     """After an unlock: re-wrap the slot that opened under stronger parameters, if it is
     below the floor or cheap for this machine (``kdf.worth_recalibrating``), so that a
@@ -203,9 +226,10 @@ def upgrade(path: Path, slots: KeySlots, opened: Opened, passphrase: str) -> Key
         return None
     old = opened.slot
     new = slots._wrap(old.slot_id, old.user_id, passphrase, opened.raw_key, params)
-    current = KeySlots.load(path)
-    if current.vault_id != slots.vault_id or old not in current.slots:
-        return None
-    current.slots = [new if slot == old else slot for slot in current.slots]
-    current.save(path)
+    with editing(path):
+        current = KeySlots.load(path)
+        if current.vault_id != slots.vault_id or old not in current.slots:
+            return None
+        current.slots = [new if slot == old else slot for slot in current.slots]
+        current.save(path)
     return current

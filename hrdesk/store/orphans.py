@@ -33,13 +33,14 @@ def find(session, remove: bool = False) -> Strays:
     """The stray files of the vault; with ``remove``, hrdesk's own are swept (recorded
     in custody) and only what could not be removed is returned."""
     folder = session.attachments
-    with blobs.no_intake(folder) as quiet:
-        if not quiet:
+    with blobs.no_intake(folder) as names:
+        if names is None:
             return Strays(busy=True)
-        # Read inside the lock: no record can be added while it is held.
+        # Read after the listing: every intake whose file is listed has been recorded or
+        # has died (what it left is then ours to sweep).
         owners = attachment_queries.blob_owners(session.conn)
         strays = Strays()
-        for name in sorted(blobs.stored_files(folder)):
+        for name in sorted(names):
             owner = owners.get(name)
             if owner is not None and not owner[2]:
                 continue  # a live attachment's blob
