@@ -17,10 +17,14 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# The vaults made here have cheap slots (below): unlocking must not re-wrap them under a
-# real calibration, in this process or in the real program run as a child, which would
-# then pay the full cost at every later unlock. test_kdf.py unsets it to test the upgrade.
-os.environ["HRDESK_KEEP_KEY_SLOTS"] = "1"
+# The vaults made here have cheap slots (below): the real program run as a child must not
+# re-wrap them under a real calibration at its first unlock (child_site/sitecustomize.py).
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [
+        str(Path(__file__).with_name("child_site")),
+        *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep)),
+    ]
+)
 
 from hrdesk.store import kdf, vault
 
@@ -43,9 +47,14 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if "bundle" not in item.keywords]
 
 
+REAL_WORTH_RECALIBRATING = kdf.worth_recalibrating
+
+
 @pytest.fixture(autouse=True)
 def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(kdf, "calibrate", cheap_params)
+    # Nor does an unlock here upgrade those cheap slots (test_kdf.py tests the upgrade).
+    monkeypatch.setattr(kdf, "worth_recalibrating", lambda *_args: False)
 
 
 @pytest.fixture(autouse=True)

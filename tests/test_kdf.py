@@ -17,7 +17,13 @@ from hrdesk.core.errors import ValidationError, WrongPassphrase
 from hrdesk.store import kdf, vault
 from hrdesk.store.keyslots import KeySlots
 
-from .conftest import PASSPHRASE, REAL_CALIBRATE, cheap_params, run_subprocess
+from .conftest import (
+    PASSPHRASE,
+    REAL_CALIBRATE,
+    REAL_WORTH_RECALIBRATING,
+    cheap_params,
+    run_subprocess,
+)
 
 
 def test_calibration_never_goes_below_the_floor() -> None:
@@ -167,7 +173,7 @@ def floor_params(*_args: object) -> kdf.KdfParams:
 @pytest.fixture
 def upgrading(monkeypatch):
     """Unlocking re-wraps slots (the rest of the suite turns it off: its slots are cheap)."""
-    monkeypatch.delenv(vault.KEEP_SLOTS_ENV)
+    monkeypatch.setattr(kdf, "worth_recalibrating", REAL_WORTH_RECALIBRATING)
 
 
 @pytest.fixture
@@ -227,7 +233,8 @@ def test_the_real_program_upgrades_a_slot_below_the_floor(old_slots, vault_dir) 
 
     result = run_subprocess(
         ["--vault", str(vault_dir), "case", "list"],
-        {"HRDESK_PASSPHRASE": PASSPHRASE, vault.KEEP_SLOTS_ENV: "0"},
+        # Without the tests' child_site: the real program, as users run it.
+        {"HRDESK_PASSPHRASE": PASSPHRASE, "PYTHONPATH": ""},
     )
 
     assert result.returncode == 0, result.stderr
@@ -328,7 +335,7 @@ def test_no_upgrade_over_a_slot_another_program_changed_meanwhile(
     assert cli("case", "list").code == 0
 
     assert params_of(vault_dir, old_slots.amina).below_floor()  # the other program's slot
-    monkeypatch.setenv(vault.KEEP_SLOTS_ENV, "1")
+    monkeypatch.setattr(kdf, "worth_recalibrating", lambda *_args: False)
     with pytest.raises(WrongPassphrase):
         vault.unlock(vault_dir, PASSPHRASE)
     vault.unlock(vault_dir, "amina's brand new passphrase").lock()

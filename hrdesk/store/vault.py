@@ -230,9 +230,6 @@ def unlock(path: Path, passphrase: str, first_user: str | None = None) -> Sessio
     return session
 
 
-KEEP_SLOTS_ENV = "HRDESK_KEEP_KEY_SLOTS"
-
-
 def _upgrade_slot(
     session: Session, slots: KeySlots, opened: keyslots.Opened, passphrase: str
 ) -> None:
@@ -240,13 +237,7 @@ def _upgrade_slot(
     (``keyslots.upgrade``). Best effort: the vault is open whatever happens here. A
     read-only folder, a full disk, a key-slot file damaged meanwhile or too little
     memory for the calibration leave the slot as it was, silently (there is nothing
-    worth logging, and nothing sensitive may be); the next unlock tries again.
-
-    ``HRDESK_KEEP_KEY_SLOTS=1`` turns this off: the test suite makes vaults with
-    deliberately cheap slots and runs the real program on them, which would otherwise
-    calibrate and re-wrap (and then pay the full cost) at every child's unlock."""
-    if os.environ.get(KEEP_SLOTS_ENV) == "1":
-        return
+    worth logging, and nothing sensitive may be); the next unlock tries again."""
     try:
         upgraded = keyslots.upgrade(session.slots_path, slots, opened, passphrase)
     except (OSError, MemoryError, HashingError, HrdeskError):
