@@ -59,9 +59,12 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 pip=("$venv/bin/python" -m pip install --quiet --disable-pip-version-check)
 if [ "$latest" -eq 1 ]; then
-    # What a user's `pip install` would bring today, build requirements included (the
-    # build runs isolated, with the newest setuptools, wheel and babel).
-    "${pip[@]}" --upgrade --upgrade-strategy eager -e '.[test,package]'
+    # What a user's `pip install` would bring today: the newest build requirements
+    # (pyproject's [build-system]), then everything else, each the newest allowed.
+    mapfile -t build_requires < <("$venv/bin/python" -c 'import tomllib
+print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))')
+    "${pip[@]}" --upgrade "${build_requires[@]}"
+    "${pip[@]}" --upgrade --upgrade-strategy eager --no-build-isolation -e '.[test,package]'
     "$venv/bin/python" scripts/locked.py drift requirements/dev.txt
 else
     # app.txt first: its wheels include the locked setuptools and wheel, with which the
