@@ -59,7 +59,8 @@ def test_the_catalogs_have_the_plural_forms_of_the_installed_babel(language):
     assert plural_entries
     for message in plural_entries:
         assert len(message.string) == catalog.num_plurals, message.id
-        assert all(message.string), message.id
+        if any(message.string):  # translated (completeness is the test below): every form
+            assert all(message.string), message.id
 
 
 @pytest.mark.parametrize(
