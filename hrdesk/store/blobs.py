@@ -78,9 +78,6 @@ TEMP_SUFFIX = ".tmp"  # in-progress writes are ".<blob_id>.tmp": ciphertext only
 _BLOB_ID = re.compile(r"[0-9a-f]{32}")
 # What hrdesk itself leaves in the attachments folder: blobs and in-progress writes.
 _OUR_FILE = re.compile(r"\.?[0-9a-f]{32}(\.tmp)?")
-# Held (shared) by every intake from before its blob's first byte until its record is
-# committed; whoever wants to call a file without a record an orphan takes it exclusively.
-INTAKE_LOCK = ".intake.lock"
 
 
 class BlobError(HrdeskError):
@@ -202,10 +199,15 @@ def write_blob(
     return BlobInfo(blob_id=blob_id, key=key, size=size, sha256=sha256)
 
 
-def _lock_file(folder: Path) -> int:
-    if not folder.is_dir():
-        make_private_dir(folder)
-    return os.open(folder / INTAKE_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+def _lock(folder: Path, how: int) -> int:
+    """The folder itself, locked (flock works on a directory): no lock file in the vault."""
+    handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        fcntl.flock(handle, how)
+    except BaseException:
+        os.close(handle)
+        raise
+    return handle
 
 
 @contextmanager
@@ -213,15 +215,18 @@ def intake(folder: Path) -> Iterator[None]:
     """Wrap writing a blob *and* committing its record: until the block ends, the blob
     is an intake in progress, not an orphan, whatever ``no_intake`` callers see.
 
-    Any number of intakes (threads, programs) hold it at once. The lock is the
-    kernel's (flock): a killed program releases it, so its blob becomes an orphan.
+    Any number of intakes (threads, programs) hold it at once: a shared flock on the
+    attachments folder. The lock is the kernel's: a killed program releases it, and
+    its blob becomes an orphan.
     """
     if fcntl is None:  # Windows: no sweep can tell, so orphans are left for the user
         yield
         return
-    handle = _lock_file(Path(folder))
+    folder = Path(folder)
+    if not folder.is_dir():
+        make_private_dir(folder)
+    handle = _lock(folder, fcntl.LOCK_SH)
     try:
-        fcntl.flock(handle, fcntl.LOCK_SH)
         yield
     finally:
         os.close(handle)
@@ -231,42 +236,31 @@ def intake(folder: Path) -> Iterator[None]:
 def no_intake(folder: Path) -> Iterator[set[str] | None]:
     """The files of the attachments folder (``stored_files``) when no intake is under way
     in any program, and none starts until the block ends (keep it short); None while one
-    is, since a file without a record may then be its blob. Writes nothing to the vault:
-    an unlock or a dry run must leave the folder as it found it."""
+    is, since a file without a record may then be its blob."""
     folder = Path(folder)
     if fcntl is None:
         yield None
         return
-    lock = folder / INTAKE_LOCK
-    if not lock.exists():
-        # An intake makes the lock file before its blob's first byte. Still absent after
-        # listing, no intake had begun before the listing: none of its files is in it.
-        names = stored_files(folder)
-        if not lock.exists():
-            yield names
-            return
+    if not folder.is_dir():
+        yield set()  # an intake that makes it now has no file in this (empty) listing
+        return
     try:
-        handle = os.open(lock, os.O_RDWR)
-    except OSError:  # removed meanwhile, or unreadable: better not to judge this time
+        handle = _lock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
         yield None
         return
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield None
-        else:
-            yield stored_files(folder)
+        yield stored_files(folder)
     finally:
         os.close(handle)
 
 
 def stored_files(folder: Path) -> set[str]:
-    """The names of the files in the attachments folder, but its lock."""
+    """The names of the files in the attachments folder."""
     folder = Path(folder)
     if not folder.is_dir():
         return set()
-    return {path.name for path in folder.iterdir() if path.is_file()} - {INTAKE_LOCK}
+    return {path.name for path in folder.iterdir() if path.is_file()}
 
 
 def is_ours(name: str) -> bool:

@@ -198,7 +198,8 @@ def editing(path: Path) -> Iterator[None]:
     if fcntl is None:
         yield
         return
-    handle = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    # The vault's folder itself is locked (flock works on a directory): no lock file.
+    handle = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
