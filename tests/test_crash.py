@@ -23,6 +23,27 @@ ROUNDS = int(os.environ.get("HRDESK_KILL_ROUNDS", 25))
 ATTACH_ROUNDS = int(os.environ.get("HRDESK_KILL_ROUNDS", 30))
 
 
+def _kill_during(script: str, args: list[str], acknowledgements: int, pause: float = 0.0):
+    """Run a child that acknowledges each committed write with a line on stdout, yield
+    that many of its lines (split), then wait ``pause`` seconds more and SIGKILL it."""
+    child = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name(script)), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[1],
+    )
+    for _ in range(acknowledgements):
+        line = child.stdout.readline()
+        assert line, child.stderr.read()
+        yield line.split()
+    time.sleep(pause)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    child.stderr.close()
+
+
 def _check_fails(vault_dir: Path) -> int:
     """1 if `hrdesk check`, after unlocking as the user would, finds a problem."""
     with vault.unlock(vault_dir, PASSPHRASE) as session:
@@ -34,27 +55,12 @@ def test_killed_writer_loses_no_acknowledged_case(created, vault_dir: Path) -> N
     rng = random.Random(20261124)
     acknowledged: dict[str, str] = {}
     check_failures = 0
-    script = Path(__file__).with_name("crash_writer.py")
     for round_number in range(ROUNDS):
-        child = subprocess.Popen(
-            [sys.executable, str(script), str(vault_dir), PASSPHRASE, f"round{round_number}"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=Path(__file__).parents[1],
-        )
-        # Kill after a random number of acknowledgements: the child is then somewhere
+        # Killed after a random number of acknowledgements: the child is then somewhere
         # in the middle of its next write (op-log, tables, index or commit).
-        wanted = rng.randint(1, 25)
-        for _ in range(wanted):
-            line = child.stdout.readline()
-            assert line, child.stderr.read()
-            ref, title = line.split()
+        args = [str(vault_dir), PASSPHRASE, f"round{round_number}"]
+        for ref, title in _kill_during("crash_writer.py", args, rng.randint(1, 25)):
             acknowledged[title] = ref
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        child.stdout.close()
-        child.stderr.close()
         check_failures += _check_fails(vault_dir)
     assert check_failures == 0
 
@@ -82,34 +88,15 @@ def test_killed_intake_leaves_nothing_that_check_reports(created, vault_dir: Pat
     kept: set[str] = set()
     deleted: set[str] = set()
     check_failures = 0
-    script = Path(__file__).with_name("crash_attacher.py")
     for round_number in range(ATTACH_ROUNDS):
-        child = subprocess.Popen(
-            [
-                sys.executable,
-                str(script),
-                str(vault_dir),
-                PASSPHRASE,
-                case["ref"],
-                str(round_number),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=Path(__file__).parents[1],
-        )
-        for _ in range(rng.randint(1, 6)):
-            line = child.stdout.readline()
-            assert line, child.stderr.read()
-            what, attachment_id = line.split()
+        # A few milliseconds past the last acknowledgement, the child is inside its next
+        # intake (the blob half written, or written and not yet recorded) or deletion.
+        args = [str(vault_dir), PASSPHRASE, case["ref"], str(round_number)]
+        pause = rng.random() * 0.02
+        for what, attachment_id in _kill_during(
+            "crash_attacher.py", args, rng.randint(1, 6), pause
+        ):
             (kept if what == "kept" else deleted).add(attachment_id)
-        # Up to a few milliseconds more: the child is then inside its next intake (the
-        # blob half written, or written and not yet recorded) or deletion.
-        time.sleep(rng.random() * 0.02)
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        child.stdout.close()
-        child.stderr.close()
         check_failures += _check_fails(vault_dir)
     assert check_failures == 0
 
