@@ -28,7 +28,7 @@ from hrdesk.store.writer import Batch
 
 
 def _folder(session: Session) -> Path:
-    return session.path / "attachments"
+    return session.attachments
 
 
 def _custody(

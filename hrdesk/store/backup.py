@@ -94,7 +94,7 @@ def backup(session: Session, dest: Path) -> dict[str, object]:
         finally:
             conn.execute("DETACH DATABASE backup_copy")
         files: dict[str, Path] = {DB_NAME: copy, SLOTS_NAME: session.path / SLOTS_NAME}
-        attachments = session.path / "attachments"
+        attachments = session.attachments
         if attachments.is_dir():
             for blob in sorted(attachments.rglob("*")):
                 if blob.is_file():

@@ -28,7 +28,7 @@ INCOMING = "attachments-incoming"
 
 
 def _folder(session: Session) -> Path:
-    return session.path / "attachments"
+    return session.attachments
 
 
 def upload(session: Session, transport: Transport) -> int:
